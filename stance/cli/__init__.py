@@ -1,0 +1,54 @@
+"""The ``stance`` command line: composes one small Typer app per verb.
+
+Start-up must stay fast (``stance --help`` under half a second), so nothing
+here or in the command modules imports torch, transformers, scikit-learn or
+matplotlib at module level; commands import them when they run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stance import __version__
+from stance.cli import corpus, labels
+from stance.cli._common import StanceGroup
+
+app = typer.Typer(
+    name="stance",
+    help="Who says what about offshoring: corpus, labels, models and evaluation.",
+    cls=StanceGroup,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(corpus.app, name="corpus")
+app.add_typer(labels.app, name="labels")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    root: Annotated[
+        Path | None,
+        typer.Option("--root", envvar="STANCE_ROOT", help="Project root holding corpus/, annotations/ and models/."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Who says what about offshoring: corpus, labels, models and evaluation."""
+    ctx.obj = {"root": root}
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

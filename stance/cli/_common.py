@@ -1,0 +1,55 @@
+"""Shared CLI plumbing: the project root, consoles and user-error handling.
+
+Commands stay thin: they parse options, call a library function and hand the
+result to a formatter. A :class:`~stance.errors.StanceError` raised anywhere
+below becomes one line on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from stance.errors import StanceError
+from stance.paths import Root, find_root
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+STANCE_STYLE = {"pro": "green", "anti": "red", "neutral": "bright_black", None: "yellow"}
+
+
+class StanceGroup(TyperGroup):
+    """A Typer group whose commands report user errors in one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StanceError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except BrokenPipeError:  # `stance ... | head`
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+
+def new_app(help_text: str) -> typer.Typer:
+    """A sub-command group with the project's conventions."""
+    return typer.Typer(help=help_text, cls=StanceGroup, no_args_is_help=True, rich_markup_mode="rich")
+
+
+def get_root(ctx: typer.Context) -> Root:
+    """The project root chosen by ``--root`` / ``STANCE_ROOT`` / the current folder."""
+    obj = ctx.find_root().obj or {}
+    return find_root(obj.get("root"))
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output for scripts: plain JSON on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,36 @@
+"""``stance labels``: counts of the gold labels."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from stance.cli._common import STANCE_STYLE, console, get_root, new_app, print_json
+from stance.data import labelled_rows
+from stance.schema import STANCES
+from stance.summary import label_stats
+
+app = new_app("Look at the gold labels.")
+
+
+@app.command("stats")
+def stats_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Counts by stance, by speaker, by speaker type and by article."""
+    stats = label_stats(labelled_rows(get_root(ctx)))
+    if as_json:
+        print_json(stats)
+        return
+    console.print(
+        f"[bold]{stats['total']}[/] labelled sentences: "
+        + ", ".join(f"[{STANCE_STYLE[s]}]{s} {n}[/]" for s, n in stats["by_stance"].items())
+    )
+    for key, title in (("by_speaker_type", "speaker type"), ("by_speaker", "speaker"), ("by_article", "article")):
+        table = Table(title=f"by {title}")
+        table.add_column(title)
+        for column in ("total", *STANCES):
+            table.add_column(column, justify="right", style=STANCE_STYLE.get(column, ""))
+        for name, counts in stats[key].items():
+            table.add_row(name, *(str(counts[c]) for c in ("total", *STANCES)))
+        console.print(table)

@@ -1,0 +1,1 @@
+"""Stance models behind one protocol, found through a registry."""

@@ -1,0 +1,69 @@
+"""Where the project data lives.
+
+A root holds ``corpus/``, ``annotations/`` and ``models/``. It is, in order:
+an explicit ``--root``, the ``STANCE_ROOT`` environment variable, or the
+nearest folder at or above the current directory that has a ``corpus/``
+folder (like git finds its repository). A user who installed the package
+keeps their own data anywhere and points at it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "STANCE_ROOT"
+
+
+@dataclass(frozen=True)
+class Root:
+    """The folders of one project root."""
+
+    path: Path
+
+    @property
+    def corpus(self) -> Path:
+        return self.path / "corpus"
+
+    @property
+    def articles_file(self) -> Path:
+        return self.corpus / "articles.jsonl"
+
+    @property
+    def sentences_file(self) -> Path:
+        return self.corpus / "sentences.jsonl"
+
+    @property
+    def annotations(self) -> Path:
+        return self.path / "annotations"
+
+    @property
+    def gold_file(self) -> Path:
+        return self.annotations / "gold.jsonl"
+
+    @property
+    def annotators(self) -> Path:
+        return self.annotations / "annotators"
+
+    @property
+    def models(self) -> Path:
+        return self.path / "models"
+
+    @property
+    def reports(self) -> Path:
+        return self.path / "reports"
+
+
+def find_root(explicit: str | Path | None = None) -> Root:
+    """Resolve the project root (see the module docstring for the order)."""
+    if explicit:
+        return Root(Path(explicit).resolve())
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Root(Path(env).resolve())
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "corpus").is_dir():
+            return Root(folder)
+    return Root(here)
