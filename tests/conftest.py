@@ -1,0 +1,52 @@
+"""Shared fixtures: a throw-away project root and a CLI runner.
+
+Tests never touch the repository's own corpus/ and annotations/: they work in
+a copy under tmp_path, pointed at with ``--root``/``STANCE_ROOT``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stance.paths import Root
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def repo_root() -> Root:
+    """The repository's own data (read only)."""
+    return Root(REPO)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Root:
+    """A copy of the repository's corpus/ and annotations/ in a temporary root."""
+    for name in ("corpus", "annotations"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, tmp_path / name)
+    (tmp_path / "models").mkdir(exist_ok=True)
+    if (REPO / "models").exists():
+        for config in (REPO / "models").glob("*.toml"):
+            shutil.copy(config, tmp_path / "models" / config.name)
+    monkeypatch.setenv("STANCE_ROOT", str(tmp_path))
+    return Root(tmp_path)
+
+
+@pytest.fixture
+def empty_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Root:
+    """An empty project root (no articles, no labels)."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "annotations").mkdir()
+    monkeypatch.setenv("STANCE_ROOT", str(tmp_path))
+    return Root(tmp_path)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
