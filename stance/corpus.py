@@ -26,6 +26,31 @@ _ARTICLE_REQUIRED = ("id", "title", "source_file", "sha256")
 _SENTENCE_FIELDS = ("sent_id", "article", "index", "paragraph", "start", "end", "text")
 
 
+#: A bracketed marker at the end of a header title, e.g. "[from URL]".
+_TITLE_MARKER = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
+
+#: What the markers of ../shared/corpus-extra mean (see its SOURCES.md).
+TITLE_MARKERS = {
+    "from url": "from URL: the title was taken from the page's URL slug",
+    "descriptive": "descriptive: the stored page holds no headline; the title was written by the collector",
+}
+
+
+def split_title_note(title: str) -> tuple[str, str | None]:
+    """Separate a trailing ``[marker]`` from a title: ``(title, note)``.
+
+    Collected files mark titles that are not the article's own headline
+    ("[from URL]", "[descriptive]"). The marker is provenance, not part of
+    the title, so it goes to the article's ``title_note`` instead of showing
+    up in every listing.
+    """
+    match = _TITLE_MARKER.search(title)
+    if not match or not title[: match.start()].strip():
+        return title.strip(), None
+    marker = match.group(1).strip()
+    return title[: match.start()].strip(), TITLE_MARKERS.get(marker.lower(), marker)
+
+
 def slugify(text: str, *, max_words: int = 8) -> str:
     """A readable article id from a title: lower-case words joined by hyphens."""
     words = re.findall(r"[a-z0-9]+", text.lower())
@@ -167,15 +192,17 @@ def add_article(
     """Add a plain-text article to corpus/ and append its sentences, unlabelled.
 
     A ``source:`` / ``title:`` header at the top of the file fills in what
-    the caller did not give. The raw text is stored unchanged; re-adding the
-    same text (under any id) is refused.
+    the caller did not give; a trailing ``[marker]`` on the title becomes the
+    ``title_note`` (see :func:`split_title_note`). The raw text is stored
+    unchanged; re-adding the same text (under any id) is refused.
     """
     raw = read_text_file(path)
     header, _ = parse_header(raw)
     title = title or header.get("title")
-    if not title:
+    if not title or not title.strip():
         raise StanceError("no title: give --title (or a 'title:' header line)", path=path)
-    title = title.strip()
+    title, marker_note = split_title_note(title)
+    title_note = title_note or marker_note
     source = source or header.get("source")
     publication = publication or header.get("publication")
     date = date or header.get("date")

@@ -11,7 +11,15 @@ one unit. Two things are added on top, each a documented rule:
   quotation that runs over two paragraphs stays two sentences, because
   paragraphs are split separately.
 * **Page furniture is dropped** when sentences are made (the raw text is never
-  edited): see :data:`FURNITURE` and :func:`clean_paragraphs`.
+  edited): see :data:`FURNITURE` and :func:`clean_paragraphs`. A news-agency
+  dateline ("NEW DELHI (AP) --") is cut from the start of its paragraph
+  (:data:`DATELINE`).
+* **Two repairs of pysbd's boundaries**, found on the corpus-extra articles:
+  a quotation closed with single quotes (``used.'' He``, ``used.’’ He``)
+  ends a sentence as ``used.” He`` does (:data:`SINGLE_QUOTE_END`), and a
+  piece that starts with a comma, semicolon or lower-case letter is not a
+  sentence but the rest of the previous one, wrongly cut after an
+  abbreviation such as "R-Ill." (:data:`CONTINUATION`).
 
 Paragraphs are blocks separated by blank lines; single newlines inside a
 block are treated as spaces, so hard-wrapped text files split the same way.
@@ -38,6 +46,21 @@ FURNITURE: tuple[re.Pattern[str], ...] = tuple(
 
 #: A trailing registered-trade-mark sign (The Register's end-of-article mark).
 TRAILING_MARK = re.compile(r"\s*®\s*$")
+
+#: A wire-service dateline opening a paragraph: a place in capitals, an
+#: optional date, the agency in brackets and a dash ("NEW DELHI (AP) --",
+#: "LONDON, March 20 (Reuters) -"). It is not part of the first sentence.
+DATELINE = re.compile(
+    r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:, [A-Za-z0-9 .]{3,20}?)? \([A-Za-z .]{2,20}\) ?(?:--|[-–—]) ?"
+)
+
+#: End of a sentence inside text: final punctuation, then closing single
+#: quotes (one, or two used as a double quote), then a capital letter.
+#: pysbd handles ``.” He`` and ``." He`` but not these.
+SINGLE_QUOTE_END = re.compile(r"[.!?][’']{1,2}(?=\s+[“\"‘']?[A-Z])")
+
+#: The start of a piece that continues the previous sentence.
+CONTINUATION = re.compile(r"[,;:)]|[a-z]")
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\S\n]*[^\s][^\n]*)*")
 
@@ -78,7 +101,8 @@ def clean_paragraphs(raw: str) -> list[tuple[int, int, int]]:
     Rules: a ``source:``/``title:`` header block is skipped (see
     :func:`parse_header`); a paragraph matching :data:`FURNITURE` is dropped;
     a paragraph that repeats the previous kept paragraph word for word (a
-    standfirst printed twice) is dropped.
+    standfirst printed twice) is dropped; a leading :data:`DATELINE` is cut
+    off (the paragraph's start offset moves past it).
     """
     kept: list[tuple[int, int, int]] = []
     previous: str | None = None
@@ -89,7 +113,8 @@ def clean_paragraphs(raw: str) -> list[tuple[int, int, int]]:
         text = " ".join(raw[start:end].split())
         if is_furniture(text) or text == previous:
             continue
-        kept.append((index, start, end))
+        dateline = DATELINE.match(raw, start, end)
+        kept.append((index, dateline.end() if dateline else start, end))
         previous = text
     return kept
 
@@ -106,7 +131,9 @@ def quote_depths(text: str) -> list[bool]:
 
     Double quotes (straight and curly) always count. Single quotes count only
     where they cannot be apostrophes: an opening one after a space or the
-    start (or ``:(`` ) and before a letter, a closing one after a letter or
+    start (or ``:(`` ) and before a letter (not a digit: "the '90s" is an
+    elision, and an unclosed single quote would glue the rest of the
+    paragraph into one sentence), a closing one after a letter or
     punctuation and before a space, punctuation or the end.
     """
     inside_double = False
@@ -123,9 +150,9 @@ def quote_depths(text: str) -> list[bool]:
         elif ch == '"':
             inside_double = not inside_double
         elif not inside_double and ch in "'‘’":
-            opening = (before.isspace() or before in "(:—–-") and (after.isalnum() or after in "‘“")
+            opening = (before.isspace() or before in "(:—–-") and (after.isalpha() or after in "‘“")
             closing = (not before.isspace()) and (after.isspace() or after in ".,;:!?)—–-")
-            if ch == "‘" or (opening and not inside_single):
+            if (ch == "‘" and not after.isdigit()) or (opening and not inside_single):
                 inside_single = True
             elif inside_single and closing and (before in ".,!?" or ch == "’" or ch == "'"):
                 inside_single = False
@@ -152,11 +179,23 @@ def split_paragraph(text: str) -> list[tuple[int, int]]:
     inside = quote_depths(flat)
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and inside[start - 1]:
+        if merged and (inside[start - 1] or CONTINUATION.match(flat, start)):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    return merged
+    return [piece for start, end in merged for piece in _split_single_quote_ends(flat, start, end, inside)]
+
+
+def _split_single_quote_ends(flat: str, start: int, end: int, inside: list[bool]) -> list[tuple[int, int]]:
+    """Cut a span after each :data:`SINGLE_QUOTE_END` that closes a quotation."""
+    pieces: list[tuple[int, int]] = []
+    for match in SINGLE_QUOTE_END.finditer(flat, start, end):
+        cut = match.end()
+        if not inside[cut - 1]:
+            pieces.append((start, cut))
+            start = cut + len(flat[cut:end]) - len(flat[cut:end].lstrip())
+    pieces.append((start, end))
+    return pieces
 
 
 def split_article(raw: str) -> list[Span]:

@@ -28,8 +28,8 @@ def list_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"{len(rows)} articles")
-    for column in ("id", "title", "publication", "sentences", "labelled", *STANCES):
+    table = Table(title=f"{len(rows)} articles", caption="origin: source = one of the four seed articles")
+    for column in ("id", "origin", "title", "publication", "sentences", "labelled", *STANCES):
         table.add_column(
             column,
             justify="right" if column in ("sentences", "labelled", *STANCES) else "left",
@@ -38,6 +38,7 @@ def list_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     for row in rows:
         table.add_row(
             row["id"],
+            row["origin"],
             row["title"],
             row["publication"] or "",
             str(row["sentences"]),
@@ -47,6 +48,7 @@ def list_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     table.add_section()
     table.add_row(
         "total",
+        "",
         "",
         "",
         str(sum(r["sentences"] for r in rows)),
@@ -114,10 +116,19 @@ def add_cmd(
     ] = None,
     source: Annotated[str | None, typer.Option(help="Where the text comes from (URL).")] = None,
     publication: Annotated[str | None, typer.Option(help="Publication, only if the text says it.")] = None,
+    date: Annotated[str | None, typer.Option(help="Publication date, only if known.")] = None,
+    origin: Annotated[str, typer.Option(help="'source' for the four seed articles, 'added' for any other.")] = "added",
 ) -> None:
     """Add an article to corpus/ and append its sentences, unlabelled, to the table."""
     article, sentences = add_article(
-        get_root(ctx), path, title=title, article_id=article_id, source=source, publication=publication
+        get_root(ctx),
+        path,
+        title=title,
+        article_id=article_id,
+        source=source,
+        publication=publication,
+        date=date,
+        origin=origin,
     )
     console.print(f"added [bold]{article.id}[/]: {len(sentences)} sentences, unlabelled")
 

@@ -9,16 +9,26 @@ from rich.table import Table
 
 from stance.cli._common import STANCE_STYLE, console, get_root, new_app, print_json
 from stance.data import labelled_rows
-from stance.schema import STANCES
+from stance.errors import StanceError
+from stance.schema import ORIGINS, STANCES
 from stance.summary import label_stats
 
 app = new_app("Look at the gold labels.")
 
 
 @app.command("stats")
-def stats_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def stats_cmd(
+    ctx: typer.Context,
+    origin: Annotated[
+        str | None,
+        typer.Option(help="Only articles of this origin: 'source' (the four seed articles) or 'added'."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Counts by stance, by speaker, by speaker type and by article."""
-    stats = label_stats(labelled_rows(get_root(ctx)))
+    if origin is not None and origin not in ORIGINS:
+        raise StanceError(f"unknown origin {origin!r}; allowed: {', '.join(ORIGINS)}", field="--origin")
+    stats = label_stats(labelled_rows(get_root(ctx), origin=origin))
     if as_json:
         print_json(stats)
         return
