@@ -1,0 +1,212 @@
+"""The terminal front end of a labelling session: keys in, screens out.
+
+In a real terminal a key acts at once (cbreak/raw mode through termios);
+when stdin is a pipe or a file, input is read line by line (one key per
+line, an empty line is Enter), so sessions can be scripted and tested. The
+speaker editor offers the speakers already used in the article through
+readline's Tab completion in a terminal, and reads the next line otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import IO, Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from stance.annotate.session import SCHEME, Session
+from stance.errors import StanceError
+
+STYLE = {"pro": "green", "anti": "red", "neutral": "bright_black"}
+ENTER = ""
+QUIT_KEYS = {"q", "\x03", "\x04"}  # q, Ctrl-C, Ctrl-D in raw mode
+
+
+class LineKeys:
+    """Keys from a pipe: one command per line, an empty line is Enter."""
+
+    interactive = False
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def read_key(self) -> str | None:
+        line = self.stream.readline()
+        if not line:
+            return None
+        return line.rstrip("\r\n").strip()
+
+    def read_line(self, prompt: str, *, default: str = "", choices: list[str] | None = None) -> str | None:
+        line = self.stream.readline()
+        return None if not line else line.rstrip("\r\n")
+
+
+class TtyKeys:
+    """Single keys from a terminal, without waiting for Enter."""
+
+    interactive = True
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.fd = stream.fileno()
+
+    def read_key(self) -> str | None:
+        import termios
+        import tty
+
+        old = termios.tcgetattr(self.fd)
+        try:
+            tty.setraw(self.fd)
+            char = os.read(self.fd, 4).decode("utf-8", "replace")
+        finally:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, old)
+        if char in ("\r", "\n"):
+            return ENTER
+        if char[:1] == "\x1b":  # arrows and other escape sequences
+            return "\x1b"
+        return char[:1]
+
+    def read_line(self, prompt: str, *, default: str = "", choices: list[str] | None = None) -> str | None:
+        try:
+            import readline
+        except ImportError:  # pragma: no cover - not on every platform
+            readline = None
+        if readline is not None:
+            options = choices or []
+
+            def complete(text: str, state: int) -> str | None:
+                hits = [c for c in options if c.lower().startswith(text.lower())]
+                return hits[state] if state < len(hits) else None
+
+            readline.set_completer_delims("")
+            readline.set_completer(complete)
+            readline.parse_and_bind("tab: complete")
+            readline.set_startup_hook(lambda: readline.insert_text(default))
+        try:
+            return input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            return None
+        finally:
+            if readline is not None:
+                readline.set_startup_hook(None)
+                readline.set_completer(None)
+
+
+def keys_for(stream: IO[str]) -> LineKeys | TtyKeys:
+    """Raw single keys in a terminal, lines otherwise."""
+    try:
+        if stream.isatty():
+            return TtyKeys(stream)
+    except (AttributeError, ValueError, OSError):
+        pass
+    return LineKeys(stream)
+
+
+def render(console: Console, view: dict[str, Any]) -> None:
+    """Draw the sentence on screen with its neighbours and the suggestions."""
+    prog = view["progress"]
+    rate = f"{prog['per_minute']:.1f}/min" if prog["session"] else "-/min"
+    console.print()
+    console.rule(
+        f"[bold]{escape(view['title'])}[/]  [dim]{view['sent_id']}  "
+        f"{prog['labelled']}/{prog['total']} labelled · {rate}[/]"
+    )
+    if view["before"]:
+        console.print(f"  [dim]{escape(view['before'])}[/]")
+    console.print(f"[bold]> {escape(view['text'])}[/]")
+    if view["after"]:
+        console.print(f"  [dim]{escape(view['after'])}[/]")
+    prob = "" if view["probability"] is None else f" {view['probability']:.2f}"
+    origin = "model" if view["probability"] is not None else "default"
+    stance = view["stance"]
+    line = (
+        f"speaker [cyan]{escape(view['speaker'])}[/] ({view['speaker_type']}, {view['speaker_source']})"
+        f"   stance [{STYLE[stance]}]{stance}{prob}[/] ({origin}, Enter)"
+    )
+    if view["existing"]:
+        old = view["existing"]
+        line += f"   [dim]your label: {old['stance']} / {escape(old['speaker'])}[/]"
+    console.print(line)
+
+
+def run(
+    session: Session,
+    *,
+    console: Console,
+    keys: LineKeys | TtyKeys,
+    on_label: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Drive a session until the queue is empty, ``q``, or the input ends.
+
+    Returns the final progress (labelled / total / per minute) and how many
+    labels and retractions this session wrote.
+    """
+    retractions = 0
+    for warning in session.suggestions.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+    prompt = "[dim]p/a/n · Enter accept · s speaker · t type · k skip · u undo · ? help · q quit[/] "
+    while not session.done:
+        render(console, session.view())
+        console.print(prompt, end="")
+        key = keys.read_key()
+        console.print(escape(_key_name(key)))
+        if key is None or key in QUIT_KEYS:
+            break
+        command, _, argument = key.partition(" ")
+        try:
+            if command in ("p", "a", "n"):
+                record = session.label({"p": "pro", "a": "anti", "n": "neutral"}[command])
+                if on_label:
+                    on_label(record)
+            elif command == ENTER:
+                record = session.accept()
+                if on_label:
+                    on_label(record)
+            elif command == "k":
+                session.skip()
+            elif command == "u":
+                if session.undo() is not None:
+                    retractions += 1
+                    console.print("[yellow]label withdrawn[/]")
+            elif command == "?":
+                console.print(escape(SCHEME))
+            elif command == "s":
+                name = argument or keys.read_line(
+                    "speaker: ",
+                    default=session.draft.speaker if session.draft else "",
+                    choices=session.known_speakers(),
+                )
+                if name is None:
+                    break
+                session.set_speaker(name)
+            elif command == "t":
+                kind = argument or keys.read_line("speaker type (person/organisation/author): ")
+                if kind is None:
+                    break
+                session.set_speaker_type(kind)
+            else:
+                console.print(f"[yellow]unknown key {escape(_key_name(key))!s}; press ? for help[/]")
+        except StanceError as exc:
+            console.print(f"[yellow]{escape(str(exc))}[/]")
+    progress = session.progress()
+    if session.done:
+        console.print(f"\n[bold green]done:[/] nothing left to label here ({progress['labelled']}/{progress['total']})")
+    return {**progress, "retractions": retractions}
+
+
+def _key_name(key: str | None) -> str:
+    if key is None:
+        return "end of input"
+    if key == ENTER:
+        return "Enter"
+    if key in ("\x03", "\x04"):
+        return "quit"
+    return key if key.isprintable() else repr(key)
+
+
+def stdin_keys() -> LineKeys | TtyKeys:
+    """The key source for the CLI: the process's standard input."""
+    return keys_for(sys.stdin)
