@@ -50,3 +50,11 @@ def empty_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Root:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight BERT with a WordPiece vocabulary from the corpus (no download)."""
+    from tiny_models import build_tiny_bert
+
+    return build_tiny_bert(tmp_path_factory.mktemp("tiny-bert"))

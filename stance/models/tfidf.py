@@ -1,0 +1,223 @@
+"""The TF-IDF baseline: word and character n-grams + balanced logistic regression.
+
+Word n-grams catch the vocabulary of a stance ("jobs lost", "cost savings"),
+character n-grams survive inflection and the odd typo; the classes are
+weighted because ``neutral`` outnumbers the rest. It trains in well under a
+second, so it is the sanity check every richer model has to beat.
+
+It is saved with skops, not pickle: loading a pickle runs arbitrary code,
+while skops rebuilds only the types we list in :data:`TRUSTED` and we refuse
+a file that contains anything else.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stance.errors import StanceError
+from stance.models.base import Rows
+from stance.models.common import (
+    ModelBase,
+    _str_field,
+    check_trainable,
+    class_counts,
+    full_proba,
+    read_marker,
+    require_files,
+    row_text,
+    write_marker,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+WEIGHTS = "model.skops"
+
+#: The only types a saved TF-IDF model may contain; anything else is refused.
+TRUSTED: list[str] = [
+    "builtins.dict",
+    "builtins.list",
+    "builtins.slice",
+    "builtins.str",
+    "builtins.tuple",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.ndarray",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.pipeline.Pipeline",
+]
+
+#: Placeholders so that an all-empty speaker or context column still has a vocabulary.
+NO_SPEAKER = "nospeaker"
+NO_CONTEXT = "nocontext"
+
+
+def _columns(rows: Rows) -> np.ndarray:
+    """Rows -> an ``(n, 3)`` object array: text, speaker, context."""
+    import numpy as np
+
+    table = np.empty((len(rows), 3), dtype=object)
+    for index, row in enumerate(rows):
+        table[index, 0] = row_text(row, index)
+        table[index, 1] = _str_field(row, "speaker", index) or NO_SPEAKER
+        table[index, 2] = _str_field(row, "context", index) or NO_CONTEXT
+    return table
+
+
+def schema_types(path: Path) -> set[str]:
+    """Every ``module.Class`` named in a skops file's schema, without loading anything."""
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("__module__"), str) and isinstance(node.get("__class__"), str):
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+class TfidfModel(ModelBase):
+    """Word + char TF-IDF (and optionally speaker and context words) -> logistic regression."""
+
+    name = "tfidf"
+    defaults: dict[str, Any] = {
+        "use_speaker": False,
+        "use_context": False,
+        "word_ngram_max": 2,
+        "char_ngram_min": 2,
+        "char_ngram_max": 5,
+        "min_df": 1,
+        "sublinear_tf": True,
+        "C": 1.0,
+        "max_iter": 5000,
+        "grid_search": False,
+        "grid_C": [0.1, 1.0, 10.0, 100.0],
+        "grid_folds": 3,
+    }
+
+    def __init__(self, config: dict[str, Any] | None = None, *, seed: int = 0) -> None:
+        super().__init__(config, seed=seed)
+        self.pipeline: Any = None
+
+    def _build(self) -> Any:
+        from sklearn.compose import ColumnTransformer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+
+        c = self.config
+        common = {"sublinear_tf": c["sublinear_tf"], "min_df": c["min_df"], "lowercase": True}
+        parts = [
+            ("word", TfidfVectorizer(ngram_range=(1, c["word_ngram_max"]), **common), 0),
+            (
+                "char",
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(c["char_ngram_min"], c["char_ngram_max"]), **common),
+                0,
+            ),
+        ]
+        if c["use_speaker"]:
+            parts.append(("speaker", TfidfVectorizer(sublinear_tf=True), 1))
+        if c["use_context"]:
+            parts.append(("context", TfidfVectorizer(ngram_range=(1, c["word_ngram_max"]), **common), 2))
+        classifier = LogisticRegression(
+            C=c["C"], class_weight="balanced", max_iter=c["max_iter"], random_state=self.seed
+        )
+        return Pipeline([("features", ColumnTransformer(parts)), ("classifier", classifier)])
+
+    def fit(self, train: Rows, *, validation: Rows | None = None) -> dict[str, Any]:
+        """Fit on ``train``; the grid search (if on) uses only ``train``, folds grouped by article."""
+        labels = check_trainable(train)
+        started = time.perf_counter()
+        X = _columns(train)
+        pipeline = self._build()
+        facts: dict[str, Any] = {"train_size": len(train), "class_counts": class_counts(train)}
+        if self.config["grid_search"]:
+            pipeline, facts["grid"] = self._grid_search(pipeline, X, labels, train)
+        else:
+            pipeline.fit(X, labels)
+        self.pipeline = pipeline
+        vectorizers = pipeline.named_steps["features"].transformers_
+        facts["features"] = sum(len(t.vocabulary_) for _, t, _ in vectorizers if hasattr(t, "vocabulary_"))
+        facts["fit_seconds"] = round(time.perf_counter() - started, 3)
+        return facts
+
+    def _grid_search(self, pipeline: Any, X: Any, labels: list[int], rows: Rows) -> tuple[Any, dict[str, Any]]:
+        from collections import Counter
+
+        from sklearn.model_selection import GridSearchCV, GroupKFold, StratifiedKFold
+
+        folds = int(self.config["grid_folds"])
+        groups = [row.get("article") or f"row-{i}" for i, row in enumerate(rows)]
+        if len(set(groups)) >= folds:
+            cv: Any = GroupKFold(n_splits=folds)
+        else:
+            smallest = min(Counter(labels).values())
+            if smallest < 2:
+                pipeline.fit(X, labels)
+                return pipeline, {"skipped": "too few rows of the rarest stance for cross-validation"}
+            cv = StratifiedKFold(n_splits=min(folds, smallest), shuffle=True, random_state=self.seed)
+        search = GridSearchCV(
+            pipeline, {"classifier__C": list(self.config["grid_C"])}, scoring="f1_macro", cv=cv, n_jobs=1
+        )
+        search.fit(X, labels, groups=groups)
+        self.config["C"] = float(search.best_params_["classifier__C"])
+        return search.best_estimator_, {"best_C": self.config["C"], "best_macro_f1": float(search.best_score_)}
+
+    def predict_proba(self, rows: Rows) -> np.ndarray:
+        """``(n, 3)`` probabilities in STANCES order."""
+        import numpy as np
+
+        if self.pipeline is None:
+            raise StanceError("the model is not trained yet")
+        if len(rows) == 0:
+            return np.zeros((0, 3))
+        proba = self.pipeline.predict_proba(_columns(rows))
+        return full_proba(proba, [int(c) for c in self.pipeline.classes_])
+
+    def save(self, run_dir: Path) -> None:
+        """Write ``model.skops`` and the marker."""
+        import skops.io as sio
+
+        if self.pipeline is None:
+            raise StanceError("the model is not trained yet")
+        run_dir = Path(run_dir)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        tmp = run_dir / f".{WEIGHTS}.tmp"
+        sio.dump(self.pipeline, tmp)
+        tmp.replace(run_dir / WEIGHTS)
+        write_marker(run_dir, self.name, self.config, self.seed)
+
+    @classmethod
+    def load(cls, run_dir: Path) -> TfidfModel:
+        """Rebuild a saved model, refusing any type outside :data:`TRUSTED`."""
+        import skops.io as sio
+
+        run_dir = Path(run_dir)
+        marker = read_marker(run_dir)
+        require_files(run_dir, [WEIGHTS])
+        path = run_dir / WEIGHTS
+        try:
+            # skops trusts every scikit-learn class by default; we want exactly ours.
+            found = schema_types(path) | set(sio.get_untrusted_types(file=path))
+        except Exception as exc:  # a corrupt zip raises many kinds
+            raise StanceError(f"unreadable skops file: {exc}", path=path) from None
+        untrusted = sorted(found - set(TRUSTED))
+        if untrusted:
+            raise StanceError(f"refusing to load untrusted types: {', '.join(untrusted)}", path=path)
+        model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
+        model.pipeline = sio.load(path, trusted=TRUSTED)
+        return model
