@@ -1,0 +1,1 @@
+"""External benchmarks: readers for other labelled datasets and the TweetEval stance run."""

@@ -1,0 +1,144 @@
+"""``stance evaluate`` and ``stance errors``: thin wrappers over stance.evaluate / stance.report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from stance.cli._common import STANCE_STYLE, console, err_console, get_root
+from stance.errors import StanceError
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, dict[str, Any]]:
+    """``["transformer.epochs=2"]`` -> ``{"transformer": {"epochs": 2}}``."""
+    from stance.models.registry import parse_overrides
+
+    result: dict[str, dict[str, Any]] = {}
+    for pair in pairs:
+        name, dot, rest = pair.partition(".")
+        if not dot or not name or "=" not in rest:
+            raise StanceError(f"expected MODEL.key=value, got {pair!r}", field="--set")
+        result.setdefault(name, {}).update(parse_overrides([rest]))
+    return result
+
+
+def evaluate_cmd(
+    ctx: typer.Context,
+    models: Annotated[
+        str | None,
+        typer.Option("--models", "-m", help="Comma-separated registry names or saved run directories [default: all]."),
+    ] = None,
+    cv: Annotated[str, typer.Option("--cv", help="article (leave one article out) or kfold:K.")] = "article",
+    seeds: Annotated[int, typer.Option("--seeds", help="Train each learned model with N seeds; mean ± sd.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Base seed for models, folds and the bootstrap.")] = 0,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap / permutation resamples.")] = 1000,
+    bootstrap_unit: Annotated[
+        str, typer.Option("--bootstrap-unit", help="sentence, or article (cluster bootstrap).")
+    ] = "sentence",
+    test: Annotated[
+        Path | None,
+        typer.Option("--test", help="Labelled JSONL/CSV (text, stance, optional speaker): evaluate on it instead."),
+    ] = None,
+    label_map: Annotated[
+        str | None, typer.Option("--label-map", help="For --test: e.g. against=anti,favor=pro,none=neutral.")
+    ] = None,
+    origin: Annotated[str, typer.Option("--origin", help="Articles to use: all, source or added.")] = "all",
+    out: Annotated[Path | None, typer.Option("--out", help="Report folder [default: reports/<date-time>/].")] = None,
+    learning_curve: Annotated[
+        bool, typer.Option("--learning-curve", help="Also score 25/50/75% of each training fold.")
+    ] = False,
+    overrides: Annotated[
+        list[str] | None, typer.Option("--set", help="Config override MODEL.key=value (repeatable).")
+    ] = None,
+) -> None:
+    """Cross-validate every model on the labelled corpus (or score an external test file) and write a report."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from stance.benchmarks.readers import parse_label_map, read_table
+    from stance.data import labelled_rows
+    from stance.evaluate import evaluate, resolve_models
+    from stance.report import comparisons_table, scores_table, write_report
+    from stance.schema import ORIGINS
+    from stance.splits import parse_cv
+
+    root = get_root(ctx)
+    if origin not in ("all", *ORIGINS):
+        raise StanceError(f"{origin!r}: expected all, {', '.join(ORIGINS)}", field="--origin")
+    cv_name, k = parse_cv(cv)
+    specs = resolve_models(
+        [m.strip() for m in models.split(",") if m.strip()] if models else None,
+        root=root,
+        overrides=_parse_sets(overrides or []),
+    )
+    rows = labelled_rows(root, origin=None if origin == "all" else origin)
+    test_rows = read_table(test, label_map=parse_label_map(label_map)) if test else None
+    out_dir = out or root.reports / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("folds", total=None)
+
+        def progress(done: int, total: int, description: str) -> None:
+            bar.update(task, completed=done, total=total, description=description)
+
+        result = evaluate(
+            rows,
+            specs,
+            cv=cv_name,
+            k=k,
+            seeds=seeds,
+            seed=seed,
+            n_bootstrap=bootstrap,
+            bootstrap_unit=bootstrap_unit,
+            test_rows=test_rows,
+            test_file=str(test) if test else None,
+            learning_curve=learning_curve,
+            progress=progress,
+            extra_protocol={"origin": origin},
+        )
+    write_report(result, out_dir)
+    console.print(scores_table(result))
+    if result.comparisons:
+        console.print(comparisons_table(result))
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+    console.print(f"Report written to {out_dir} ({result.seconds:.0f} s)")
+
+
+def errors_cmd(
+    report_dir: Annotated[Path, typer.Argument(help="A folder written by `stance evaluate`.")],
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Only this model's errors.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most N errors (0: all).")] = 0,
+) -> None:
+    """List misclassified sentences, most confident first: speaker, gold, prediction, previous sentence."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from stance.error_analysis import misclassified
+
+    errors = misclassified(report_dir, model=model)
+    shown = errors[:limit] if limit else errors
+    table = Table(title=f"{len(errors)} misclassified sentences", show_lines=True)
+    for column in ("model", "sent_id", "speaker", "gold", "predicted", "conf.", "sentence (previous sentence)"):
+        table.add_column(column, overflow="fold")
+    for e in shown:
+        text = escape(e["text"]) + (f"\n[dim]({escape(e['context'])})[/]" if e["context"] else "")
+        table.add_row(
+            e["model"],
+            str(e["sent_id"]),
+            escape(e["speaker"] or ""),
+            f"[{STANCE_STYLE.get(e['gold'])}]{e['gold']}[/]",
+            f"[{STANCE_STYLE.get(e['predicted'])}]{e['predicted']}[/]",
+            f"{e['confidence']:.2f}",
+            text,
+        )
+    console.print(table)

@@ -1,0 +1,443 @@
+"""Run an evaluation protocol and return every number; print nothing.
+
+Protocols:
+
+- ``article`` (default): leave-one-article-out cross-validation. Each model
+  is created from its config and trained inside each fold on the other
+  articles only; the held-out article's sentences are predicted once. The
+  out-of-fold predictions of all folds are pooled and scored together,
+  because one article alone may lack a stance entirely.
+- ``kfold``: stratified K-fold, grouped by article when there are at least K
+  articles (otherwise ungrouped, and the result says so).
+- ``test``: no cross-validation; registry models are trained on the whole
+  corpus (saved run directories are used as they are) and scored on an
+  external labelled file.
+
+Reference rows (majority class, stratified random) are always included.
+Every headline score carries a seeded bootstrap CI; every pair of models is
+compared on the same sentences (paired bootstrap CI + approximate
+randomisation p-value of the macro-F1 difference, McNemar's exact test), with
+Holm's correction across the pairs. Problems that do not stop the run (a
+stance missing from a test fold or from a training set) become warnings in
+the result, never a silent NaN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stance import metrics, stats
+from stance.baselines import REFERENCES, ReferenceModel
+from stance.errors import StanceError
+from stance.schema import STANCES
+from stance.splits import Fold, kfold, leave_one_article_out, stratified_subsample
+
+#: Training shares for the learning curve.
+CURVE_FRACTIONS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
+
+#: ``progress(done, total, description)``, called after each trained fold.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ModelSpec:
+    """What to evaluate: a registry model with its config, a reference row or a saved run."""
+
+    name: str
+    kind: str  # "reference" | "registry" | "saved"
+    config: dict[str, Any] = field(default_factory=dict)
+    run_dir: str | None = None
+
+
+@dataclass
+class ModelResult:
+    """One model's out-of-fold predictions and scores (the first seed drives the tests)."""
+
+    name: str
+    kind: str
+    config: dict[str, Any]
+    seeds: list[int]
+    predictions: list[str]
+    proba: np.ndarray
+    scores: dict[str, Any]
+    ci: dict[str, tuple[float, float]]
+    seed_scores: list[dict[str, float]]
+    seed_summary: dict[str, tuple[float, float]]
+    folds: list[dict[str, Any]]
+    seconds: float
+
+
+@dataclass
+class EvaluationResult:
+    """Everything a report needs; :mod:`stance.report` turns it into files and tables."""
+
+    protocol: dict[str, Any]
+    data: dict[str, Any]
+    rows: list[dict[str, Any]]
+    fold_of: list[str]
+    models: list[ModelResult]
+    comparisons: list[dict[str, Any]]
+    learning_curve: dict[str, list[dict[str, float]]]
+    warnings: list[str]
+    seconds: float
+
+    def model(self, name: str) -> ModelResult:
+        for result in self.models:
+            if result.name == name:
+                return result
+        raise StanceError(f"Can't find {name!r}. Available names: {', '.join(m.name for m in self.models)}")
+
+
+def fingerprint(rows: Sequence[Mapping[str, Any]]) -> str:
+    """sha256 of what a model sees and is scored on, so two reports can be compared."""
+    digest = hashlib.sha256()
+    for row in rows:
+        record = [row.get(k) for k in ("sent_id", "text", "context", "speaker", "stance")]
+        digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def resolve_models(
+    names: Sequence[str] | None,
+    *,
+    root: Any = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[ModelSpec]:
+    """Reference rows, then the requested models (default: every registered one).
+
+    An item that is an existing directory is a saved model run; anything
+    else must be a registry name (unknown names fail with the list of names).
+    """
+    from stance.models import registry
+
+    overrides = dict(overrides or {})
+    specs = [ModelSpec(name=name, kind="reference", config={"strategy": s}) for name, s in REFERENCES.items()]
+    wanted = list(names) if names else registry.available()
+    for name in overrides:
+        if name not in wanted:
+            raise StanceError(f"--set {name}.*: model {name!r} is not evaluated", field="--set")
+    seen = set(REFERENCES)
+    for item in wanted:
+        if item in REFERENCES:
+            continue
+        if Path(item).is_dir():
+            model = registry.load_model(item)
+            name = Path(item).name
+            spec = ModelSpec(name=name, kind="saved", config=dict(model.config), run_dir=str(item))
+        else:
+            config = registry.load_config(item, overrides=overrides.get(item), root=root)
+            spec = ModelSpec(name=item, kind="registry", config=config)
+        if spec.name in seen:
+            raise StanceError(f"model {spec.name!r} given twice", field="--models")
+        seen.add(spec.name)
+        specs.append(spec)
+    return specs
+
+
+def _create(spec: ModelSpec, seed: int) -> Any:
+    if spec.kind == "reference":
+        return ReferenceModel(spec.name, seed=seed)
+    from stance.models import registry
+
+    return registry.create(spec.name, config=spec.config, seed=seed)
+
+
+def _class_warnings(fold: str, train_labels: Sequence[str], test_labels: Sequence[str]) -> list[str]:
+    found = []
+    for label in metrics.missing_classes(test_labels):
+        found.append(f"fold {fold}: no gold {label!r} sentence in the test fold; its per-fold F1({label}) counts as 0")
+    for label in metrics.missing_classes(train_labels):
+        found.append(f"fold {fold}: no {label!r} sentence in training; the models cannot predict it in this fold")
+    return found
+
+
+def _run_folds(
+    spec: ModelSpec,
+    rows: Sequence[Mapping[str, Any]],
+    folds: Sequence[Fold],
+    seed: int,
+    tick: Callable[[str], None],
+    *,
+    fraction: float = 1.0,
+) -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
+    """Train a fresh model in each fold, predict its test rows; return pooled predictions."""
+    y = [row["stance"] for row in rows]
+    proba = np.zeros((len(rows), len(STANCES)))
+    fold_scores = []
+    for number, fold in enumerate(folds):
+        train_idx = fold.train
+        if fraction < 1.0:
+            train_idx = stratified_subsample(train_idx, y, fraction=fraction, seed=seed + number)
+        train = [rows[i] for i in train_idx]
+        test = [rows[i] for i in fold.test]
+        # Reference rows vary their random seed per fold; learned models keep theirs.
+        model = _create(spec, seed + number if spec.kind == "reference" else seed)
+        model.fit(train)
+        fold_proba = np.asarray(model.predict_proba(test), dtype=float)
+        if fold_proba.shape != (len(test), len(STANCES)):
+            raise StanceError(f"model {spec.name!r} returned probabilities of shape {fold_proba.shape}")
+        proba[list(fold.test)] = fold_proba
+        predicted = [STANCES[int(i)] for i in fold_proba.argmax(axis=1)]
+        scored = metrics.evaluate_predictions([y[i] for i in fold.test], predicted)
+        fold_scores.append(
+            {
+                "fold": fold.name,
+                "n_train": len(train),
+                "n_test": len(test),
+                **{k: scored[k] for k in metrics.HEADLINE},
+            }
+        )
+        tick(f"{spec.name} {fold.name}")
+    predictions = [STANCES[int(i)] for i in proba.argmax(axis=1)]
+    return predictions, proba, fold_scores
+
+
+def _predict_saved_or_trained(
+    spec: ModelSpec, train_rows: Sequence[Mapping[str, Any]], test_rows: Sequence[Mapping[str, Any]], seed: int
+) -> np.ndarray:
+    if spec.kind == "saved":
+        from stance.models import registry
+
+        model = registry.load_model(spec.run_dir)
+    else:
+        model = _create(spec, seed)
+        model.fit(train_rows)
+    return np.asarray(model.predict_proba(test_rows), dtype=float)
+
+
+def _score(
+    result_name: str,
+    y: Sequence[str],
+    predictions: Sequence[str],
+    *,
+    n_resamples: int,
+    seed: int,
+    groups: Sequence[str] | None,
+) -> tuple[dict[str, Any], dict[str, tuple[float, float]]]:
+    scores = metrics.evaluate_predictions(y, predictions)
+    ci = stats.bootstrap_ci(y, predictions, n_resamples=n_resamples, seed=seed, groups=groups)
+    return scores, ci
+
+
+def evaluate(
+    rows: Sequence[Mapping[str, Any]],
+    specs: Sequence[ModelSpec],
+    *,
+    cv: str = "article",
+    k: int | None = None,
+    seeds: int = 1,
+    seed: int = 0,
+    n_bootstrap: int = 1000,
+    bootstrap_unit: str = "sentence",
+    test_rows: Sequence[Mapping[str, Any]] | None = None,
+    test_file: str | None = None,
+    learning_curve: bool = False,
+    progress: Progress | None = None,
+    extra_protocol: Mapping[str, Any] | None = None,
+) -> EvaluationResult:
+    """Evaluate ``specs`` on ``rows`` under one protocol (see the module docstring)."""
+    started = time.perf_counter()
+    if seeds < 1:
+        raise StanceError(f"{seeds}: need at least one seed", field="--seeds")
+    if n_bootstrap < 100:
+        raise StanceError(f"{n_bootstrap}: use at least 100 bootstrap resamples", field="--bootstrap")
+    if bootstrap_unit not in ("sentence", "article"):
+        raise StanceError(f"{bootstrap_unit!r}: expected 'sentence' or 'article'", field="--bootstrap-unit")
+    if not rows:
+        raise StanceError("no labelled sentences to evaluate on (label some with `stance annotate`)")
+    warnings: list[str] = []
+    train_y = [row["stance"] for row in rows]
+
+    if test_rows is not None:
+        eval_rows = list(test_rows)
+        folds: list[Fold] = []
+        grouped = False
+    else:
+        eval_rows = list(rows)
+        articles = [row["article"] for row in rows]
+        if cv == "article":
+            folds = leave_one_article_out(articles)
+            grouped = True
+        elif cv == "kfold":
+            folds, grouped = kfold(train_y, articles, k=int(k or 5), seed=seed)
+            if not grouped:
+                warnings.append(
+                    f"only {len(set(articles))} articles for {k} folds: K-fold is not grouped by article, "
+                    "so sentences of one article are in training and test (scores are optimistic)"
+                )
+        else:
+            raise StanceError(f"{cv!r}: expected 'article' or 'kfold'", field="--cv")
+        for fold in folds:
+            warnings.extend(
+                _class_warnings(fold.name, [train_y[i] for i in fold.train], [train_y[i] for i in fold.test])
+            )
+    y = [row["stance"] for row in eval_rows]
+    if test_rows is not None:
+        warnings.extend(f"test file: no gold {label!r} sentence" for label in metrics.missing_classes(y))
+    groups = None
+    if bootstrap_unit == "article":
+        if any(not row.get("article") for row in eval_rows):
+            raise StanceError("--bootstrap-unit article needs an 'article' value on every test row", field="article")
+        groups = [str(row["article"]) for row in eval_rows]
+        if len(set(groups)) < 5:
+            warnings.append(
+                f"only {len(set(groups))} articles: an article bootstrap with so few clusters gives rough intervals"
+            )
+
+    seed_list = [seed + i for i in range(seeds)]
+    curve_fractions = [f for f in CURVE_FRACTIONS if f < 1.0] if learning_curve and folds else []
+    learned = [s for s in specs if s.kind != "reference"]
+    per_run = max(len(folds), 1)
+    total = per_run * (len(specs) + len(learned) * (seeds - 1) + len(specs) * len(curve_fractions))
+    done = 0
+
+    def tick(description: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, description)
+
+    results: list[ModelResult] = []
+    for spec in specs:
+        model_started = time.perf_counter()
+        spec_seeds = seed_list if spec.kind != "reference" else [seed]
+        runs = []
+        fold_scores: list[dict[str, Any]] = []
+        for s in spec_seeds:
+            if folds:
+                predictions, proba, fscores = _run_folds(spec, rows, folds, s, tick)
+            else:
+                proba = _predict_saved_or_trained(spec, rows, eval_rows, s)
+                predictions = [STANCES[int(i)] for i in proba.argmax(axis=1)]
+                fscores = []
+                tick(f"{spec.name} test")
+            runs.append((predictions, proba))
+            if not fold_scores:
+                fold_scores = fscores
+        predictions, proba = runs[0]
+        scores, ci = _score(spec.name, y, predictions, n_resamples=n_bootstrap, seed=seed, groups=groups)
+        seed_scores = [
+            {k: v for k, v in metrics.evaluate_predictions(y, p).items() if k in metrics.HEADLINE} for p, _ in runs
+        ]
+        summary = {name: stats.mean_sd([s[name] for s in seed_scores]) for name in metrics.HEADLINE}
+        if spec.kind == "registry" or spec.kind == "saved":
+            missing = [label for label in STANCES if label not in set(predictions)]
+            for label in missing:
+                warnings.append(f"{spec.name}: never predicts {label!r}, so its F1({label}) is 0")
+        results.append(
+            ModelResult(
+                name=spec.name,
+                kind=spec.kind,
+                config=dict(spec.config),
+                seeds=spec_seeds,
+                predictions=predictions,
+                proba=proba,
+                scores=scores,
+                ci=ci,
+                seed_scores=seed_scores,
+                seed_summary=summary,
+                folds=fold_scores,
+                seconds=round(time.perf_counter() - model_started, 3),
+            )
+        )
+
+    comparisons = compare_all(y, results, n_resamples=n_bootstrap, seed=seed, groups=groups)
+
+    curve: dict[str, list[dict[str, float]]] = {}
+    if curve_fractions:
+        for spec, result in zip(specs, results, strict=True):
+            points = []
+            for fraction in curve_fractions:
+                predictions, _, fscores = _run_folds(spec, rows, folds, seed, tick, fraction=fraction)
+                points.append(_curve_point(fraction, y, predictions, fscores))
+            points.append(_curve_point(1.0, y, result.predictions, result.folds))
+            curve[spec.name] = points
+
+    fold_of = [""] * len(eval_rows)
+    for fold in folds:
+        for i in fold.test:
+            fold_of[i] = fold.name
+    articles_in = sorted({str(row.get("article")) for row in eval_rows if row.get("article")})
+    protocol = {
+        "cv": "test" if test_rows is not None else cv,
+        "k": k if cv == "kfold" and test_rows is None else None,
+        "grouped_by_article": grouped,
+        "folds": [{"name": f.name, "n_train": len(f.train), "n_test": len(f.test)} for f in folds],
+        "seed": seed,
+        "seeds": seed_list,
+        "bootstrap": {"n_resamples": n_bootstrap, "unit": bootstrap_unit, "confidence": 0.95},
+        "comparison": {
+            "metric": "macro_f1",
+            "tests": ["paired bootstrap CI", "approximate randomisation", "McNemar exact"],
+            "correction": "holm",
+        },
+        "test_file": test_file,
+        "learning_curve": list(CURVE_FRACTIONS) if curve_fractions else None,
+        "pooling": "out-of-fold predictions of all folds scored together" if folds else None,
+        **dict(extra_protocol or {}),
+    }
+    data = {
+        "fingerprint": fingerprint(eval_rows),
+        "train_fingerprint": fingerprint(rows) if test_rows is not None else None,
+        "n_sentences": len(eval_rows),
+        "n_articles": len(articles_in),
+        "class_counts": {label: y.count(label) for label in STANCES},
+    }
+    return EvaluationResult(
+        protocol=protocol,
+        data=data,
+        rows=[dict(row) for row in eval_rows],
+        fold_of=fold_of,
+        models=results,
+        comparisons=comparisons,
+        learning_curve=curve,
+        warnings=list(dict.fromkeys(warnings)),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _curve_point(
+    fraction: float, y: Sequence[str], predictions: Sequence[str], fold_scores: Sequence[Mapping[str, Any]]
+) -> dict[str, float]:
+    scored = metrics.evaluate_predictions(y, predictions)
+    return {
+        "fraction": fraction,
+        "n_train": float(np.mean([f["n_train"] for f in fold_scores])),
+        "macro_f1": scored["macro_f1"],
+        "f_avg": scored["f_avg"],
+    }
+
+
+def compare_all(
+    y: Sequence[str],
+    results: Sequence[ModelResult],
+    *,
+    n_resamples: int,
+    seed: int,
+    groups: Sequence[str] | None,
+) -> list[dict[str, Any]]:
+    """Every pair (A, B) on the same sentences, with Holm-adjusted p-values across pairs."""
+    pairs = []
+    for a, b in combinations(results, 2):
+        paired = stats.paired_comparison(
+            y, a.predictions, b.predictions, n_resamples=n_resamples, seed=seed, groups=groups
+        )
+        mcnemar = stats.mcnemar_exact(y, a.predictions, b.predictions)
+        pairs.append({"a": a.name, "b": b.name, **paired, "mcnemar": mcnemar})
+    for key, getter in (
+        ("p_holm", lambda p: p["p_value"]),
+        ("mcnemar_p_holm", lambda p: p["mcnemar"]["p_value"]),
+    ):
+        adjusted = stats.holm([getter(p) for p in pairs])
+        for pair, value in zip(pairs, adjusted, strict=True):
+            pair[key] = value
+    return pairs
