@@ -14,6 +14,8 @@ import typer
 
 from stance import __version__
 from stance.cli import corpus, labels
+from stance.cli import annotate as annotate_cli
+from stance.cli import evaluate as evaluate_cli
 from stance.cli._common import StanceGroup
 
 app = typer.Typer(
@@ -26,6 +28,9 @@ app = typer.Typer(
 )
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(labels.app, name="labels")
+app.command("annotate")(annotate_cli.annotate_cmd)
+app.command("evaluate")(evaluate_cli.evaluate_cmd)
+app.command("errors")(evaluate_cli.errors_cmd)
 
 
 def _version(value: bool) -> None:
