@@ -13,9 +13,12 @@ from typing import Annotated
 import typer
 
 from stance import __version__
-from stance.cli import corpus, labels
+from stance.cli import adjudicate as adjudicate_cli
+from stance.cli import agreement as agreement_cli
 from stance.cli import annotate as annotate_cli
+from stance.cli import corpus, labels
 from stance.cli import evaluate as evaluate_cli
+from stance.cli import exchange as exchange_cli
 from stance.cli._common import StanceGroup
 
 app = typer.Typer(
@@ -29,6 +32,10 @@ app = typer.Typer(
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(labels.app, name="labels")
 app.command("annotate")(annotate_cli.annotate_cmd)
+app.command("agreement")(agreement_cli.agreement_cmd)
+app.command("adjudicate")(adjudicate_cli.adjudicate_cmd)
+app.command("export")(exchange_cli.export_cmd)
+app.command("import")(exchange_cli.import_cmd)
 app.command("evaluate")(evaluate_cli.evaluate_cmd)
 app.command("errors")(evaluate_cli.errors_cmd)
 

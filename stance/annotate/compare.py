@@ -1,0 +1,44 @@
+"""Agreement of the project's annotators: reads their histories, computes with :mod:`stance.agreement`."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from stance.agreement import FIELDS, against_reference, agreement
+from stance.annotate.store import load_aliases, load_annotators
+from stance.annotations import load_gold
+from stance.corpus import load_sentences
+from stance.errors import StanceError
+from stance.paths import Root
+
+
+def agreement_report(
+    root: Root, names: Sequence[str] = (), *, field: str = "stance", with_gold: bool = False
+) -> dict[str, Any]:
+    """Pairwise and overall agreement of annotators (all when ``names`` is empty), optionally against gold."""
+    if field not in FIELDS:
+        raise StanceError(f"unknown field {field!r}; allowed: {', '.join(FIELDS)}", field="--field")
+    known = {s.sent_id for s in load_sentences(root)}
+    labels = load_annotators(root, names, known_ids=known)
+    if not labels:
+        raise StanceError(f"no annotator files in {root.annotators}: label with `stance annotate` first")
+    if len(labels) < 2 and not with_gold:
+        raise StanceError("agreement needs two annotators (or --with-gold)")
+    aliases = load_aliases(root)
+    report = agreement(labels, field=field, aliases=aliases)
+    if with_gold:
+        report["gold"] = against_reference(labels, load_gold(root, known_ids=known), field=field, aliases=aliases)
+    return finite(report)
+
+
+def finite(value: Any) -> Any:
+    """The same structure with NaN (undefined statistics) as ``None``, for JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [finite(v) for v in value]
+    return value
