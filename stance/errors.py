@@ -34,3 +34,22 @@ class StanceError(Exception):
             where += ": "
         field = f"{self.field}: " if self.field else ""
         return f"{where}{field}{self.message}"
+
+
+class StanceWarning(UserWarning):
+    """Something a user should know that is not fatal, located like :class:`StanceError`.
+
+    The library never prints; it warns, and the CLI shows the warning as one
+    line on stderr.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.located = StanceError(message, path=path, line=line, field=field)
+        super().__init__(str(self.located))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from typing import Any
 
 import click
@@ -16,7 +17,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from stance.errors import StanceError
+from stance.errors import StanceError, StanceWarning
 from stance.paths import Root, find_root
 
 console = Console(highlight=False)
@@ -30,13 +31,26 @@ class StanceGroup(TyperGroup):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except StanceError as exc:
             err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
             raise typer.Exit(1) from None
         except BrokenPipeError:  # `stance ... | head`
             sys.stderr.close()
             raise typer.Exit(0) from None
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    """Library warnings about the user's files become one yellow line; others are left as Python prints them."""
+    if issubclass(category, StanceWarning):
+        err_console.print(f"[bold yellow]warning:[/] {message}", markup=True, soft_wrap=True)
+    else:
+        _default_showwarning(message, category, *args, **kwargs)
+
+
+_default_showwarning = warnings.showwarning
 
 
 def new_app(help_text: str) -> typer.Typer:

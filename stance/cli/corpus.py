@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from stance.annotations import load_gold, write_labels
 from stance.cli._common import STANCE_STYLE, console, err_console, get_root, new_app, print_json
@@ -28,34 +30,51 @@ def list_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"{len(rows)} articles", caption="origin: source = one of the four seed articles")
-    for column in ("id", "origin", "title", "publication", "sentences", "labelled", *STANCES):
-        table.add_column(
-            column,
-            justify="right" if column in ("sentences", "labelled", *STANCES) else "left",
-            style=STANCE_STYLE.get(column, ""),
-        )
-    for row in rows:
-        table.add_row(
-            row["id"],
-            row["origin"],
-            row["title"],
-            row["publication"] or "",
-            str(row["sentences"]),
-            str(row["labelled"]),
-            *(str(row[s]) for s in STANCES),
-        )
-    table.add_section()
-    table.add_row(
-        "total",
-        "",
-        "",
-        "",
-        str(sum(r["sentences"] for r in rows)),
-        str(sum(r["labelled"] for r in rows)),
-        *(str(sum(r[s] for r in rows)) for s in STANCES),
+    console.print(_article_table(rows, width=console.width))
+
+
+_COUNTS = ("sentences", "labelled", *STANCES)
+
+
+def _article_table(rows: list[dict], *, width: int) -> Table:
+    """The ``corpus list`` table, readable at 80 columns.
+
+    Each article takes two lines: its id (never wrapped or cut, since it is
+    what `corpus show` takes) and below it the title and publication, cut
+    with an ellipsis to the id column's width, so the counts keep one line.
+    """
+    headers = {"sentences": "sents", "labelled": "labelled"}
+    # Column widths plus one space between columns (no padding, no edges).
+    fixed = len("origin") + sum(max(len(headers.get(c, c)), 4) for c in _COUNTS) + len(_COUNTS) + 1
+    longest = max([len(r["id"]) for r in rows] + [len("article")])
+    longest_title = max([len(_title_line(r)) for r in rows] + [0])
+    article_width = max(longest, min(longest_title, width - fixed))
+    table = Table(
+        title=f"{len(rows)} articles",
+        caption="origin: source = one of the four seed articles",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=0,
     )
-    console.print(table)
+    table.add_column("article", width=article_width, no_wrap=True)
+    table.add_column("origin", no_wrap=True)
+    for column in _COUNTS:
+        header = headers.get(column, column)
+        table.add_column(header, justify="right", no_wrap=True, min_width=4, style=STANCE_STYLE.get(column, ""))
+    for row in rows:
+        cell = Text(row["id"], style="bold")
+        cell.append("\n")
+        title = Text(_title_line(row), style="dim")
+        title.truncate(article_width, overflow="ellipsis")
+        cell.append_text(title)
+        table.add_row(cell, row["origin"], *(str(row[c]) for c in _COUNTS))
+    table.add_section()
+    table.add_row("total", "", *(str(sum(r[c] for r in rows)) for c in _COUNTS))
+    return table
+
+
+def _title_line(row: dict) -> str:
+    return f"{row['title']} · {row['publication']}" if row.get("publication") else row["title"]
 
 
 @app.command("show")
@@ -67,8 +86,9 @@ def show_cmd(
     """The article's sentences in order with speaker and stance, colour per stance."""
     root = get_root(ctx)
     meta = get_article(root, article)
-    sentences = [s for s in load_sentences(root) if s.article == article]
-    gold = load_gold(root)
+    table = load_sentences(root)
+    sentences = [s for s in table if s.article == article]
+    gold = load_gold(root, known_ids={s.sent_id for s in table})
     records = []
     for s in sentences:
         label = gold.get(s.sent_id)
@@ -148,7 +168,10 @@ def split_cmd(
 ) -> None:
     """Re-derive the sentence table from the raw texts (deterministic)."""
     root = get_root(ctx)
-    gold = load_gold(root)
+    # Labels are checked against the current table (a label for a sentence
+    # that does not exist is an error); with no table yet there is nothing to check.
+    table = load_sentences(root)
+    gold = load_gold(root, known_ids={s.sent_id for s in table} if table else None)
     result = split_corpus(root, labelled_ids=set(gold), write=not check)
     for item in result.stale:
         err_console.print(
