@@ -135,6 +135,7 @@ def test_labels_stats_origin_filter(project, tmp_path, runner):
         return json.loads(result.output)
 
     everything, source, added = stats(), stats("--origin", "source"), stats("--origin", "added")
+    assert stats("--origin", "all") == everything
     assert source["total"] == n_source
     assert set(source["by_article"]) == source_ids
     added_ids = {a.id for a in load_articles(project) if a.origin == "added"}
@@ -154,4 +155,4 @@ def test_labels_stats_unknown_origin(project, runner):
     result = runner.invoke(app, ["labels", "stats", "--origin", "seed"])
     assert result.exit_code != 0
     assert "unknown origin 'seed'" in result.output
-    assert "allowed: source, added" in result.output
+    assert "allowed: source, added, all" in result.output

@@ -21,14 +21,14 @@ def stats_cmd(
     ctx: typer.Context,
     origin: Annotated[
         str | None,
-        typer.Option(help="Only articles of this origin: 'source' (the four seed articles) or 'added'."),
+        typer.Option(help="Only articles of this origin: 'source' (the four seed articles), 'added' or 'all'."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Counts by stance, by speaker, by speaker type and by article."""
-    if origin is not None and origin not in ORIGINS:
-        raise StanceError(f"unknown origin {origin!r}; allowed: {', '.join(ORIGINS)}", field="--origin")
-    stats = label_stats(labelled_rows(get_root(ctx), origin=origin))
+    if origin is not None and origin not in ("all", *ORIGINS):
+        raise StanceError(f"unknown origin {origin!r}; allowed: {', '.join(ORIGINS)}, all", field="--origin")
+    stats = label_stats(labelled_rows(get_root(ctx), origin=None if origin in (None, "all") else origin))
     if as_json:
         print_json(stats)
         return
