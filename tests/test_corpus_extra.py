@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +157,24 @@ def test_labels_stats_unknown_origin(project, runner):
     assert result.exit_code != 0
     assert "unknown origin 'seed'" in result.output
     assert "allowed: source, added, all" in result.output
+
+
+def test_repository_corpus_keeps_origin_and_labels_every_added_sentence(repo_root):
+    """The committed corpus: four source articles, the added ones all labelled, raw texts unchanged."""
+    articles = load_articles(repo_root)
+    assert sum(a.origin == "source" for a in articles) == 4
+    added = [a for a in articles if a.origin == "added"]
+    assert added, "the corpus-extra articles are missing"
+    sentences = load_sentences(repo_root)
+    gold = load_gold(repo_root, known_ids={s.sent_id for s in sentences})
+    ids = {a.id for a in added}
+    unlabelled = [s.sent_id for s in sentences if s.article in ids and s.sent_id not in gold]
+    assert unlabelled == []
+    assert all(not a.title.endswith("]") for a in added)
+    extra = Path(__file__).resolve().parents[2] / "shared" / "corpus-extra"
+    if not extra.is_dir():
+        pytest.skip("../shared/corpus-extra not available")
+    for article in added:
+        source = extra / article.source_file
+        if source.exists():
+            assert (repo_root.corpus / f"{article.id}.txt").read_bytes() == source.read_bytes()
