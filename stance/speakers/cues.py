@@ -1,0 +1,335 @@
+"""Attribution cues inside one sentence: the reporting verb and its subject.
+
+Everything here looks at one sentence with its quotations masked out (a
+reporting verb inside a quotation is the quoted speaker's words, not an
+attribution). It returns the raw subject phrase; turning "he" or "the union"
+into a canonical source needs the article and is the finder's job.
+
+The arrangements recognised, in the order they are tried:
+
+* ``quote-verb-subject``  '"...," said X.'
+* ``quote-subject-verb``  '"...," X said.' / '"...", X added.'
+* ``trailing``            '..., a trade union has warned.'
+* ``subject-verb``        'X said: "..."', 'X, chief executive of Y, said that ...',
+  'X has ..., and claimed that ...', 'An MoJ spokeswoman sent us this statement.'
+* ``according-to``        'According to X, ...'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stance.splitter import quote_depths
+
+#: Reporting verbs (all forms listed, so the regex stays readable and exact).
+REPORTING_VERBS: tuple[str, ...] = tuple(
+    """
+    say says said saying tell tells told telling add adds added adding warn warns warned warning claims
+    claimed claiming deny denies denied denying stated stating ask asks asked asking argue argues
+    argued arguing insist insists insisted insisting predict predicts predicted predicting confirm confirms
+    confirmed confirming questioned questioning explain explains explained explaining
+    admit admits admitted admitting accuse accuses accused accusing acknowledge acknowledges acknowledged
+    complain complains complained urge urges urged criticise criticises criticised criticize criticizes
+    criticized dismiss dismisses dismissed reject rejects rejected respond responds responded reply replies
+    replied commented maintain maintains maintained contend contends contended stressed emphasise emphasised
+    emphasize emphasized concede concedes conceded promised pledged vowed write writes wrote written estimated
+    suggest suggests suggested reveal reveals revealed assure assures assured reassure reassures reassured
+    agree agrees agreed disagree disagrees disagreed defend defends defended describe describes described
+    reported discussed discusses echoed echoes backed backs supported supports endorsed endorses opposed
+    opposes welcomed welcomes condemned condemns attacked praised praises believe believes fear
+    """.split()
+)
+#: Multi-word and restricted cues (a verb that only reports speech in this frame).
+PHRASE_CUES: tuple[str, ...] = (
+    r"raised? (?:concerns?|fears?|questions?|doubts?)",
+    r"raises (?:concerns?|fears?|questions?|doubts?)",
+    r"express(?:ed|es)? (?:concerns?|fears?|doubts?|support|opposition)",
+    r"voic(?:ed|es|e) (?:concerns?|fears?|doubts?|support|opposition)",
+    r"hit(?:s)? back",
+    r"point(?:ed|s)? out",
+    r"call(?:ed|s)? (?:for|on)",
+    r"(?:refused|refuses|declined|declines) to (?:comment|confirm|deny|say|discuss|guarantee|give|rule|be drawn)",
+    r"(?:announced|announces|believed|feared|fears|understood|understands|knows?|thinks?|thought) that",
+    r"sent (?:us|me|the \w+|\w+) (?:this|a|the following|the) statement",
+    r"(?:issued|released|published) (?:a|this|the following) statement",
+)
+_VERB_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(PHRASE_CUES) + "|" + "|".join(REPORTING_VERBS) + r")(?![\w-])")
+#: Document verbs: only a document subject ("the survey shows") reports with them.
+_DOC_VERB_RE = re.compile(r"(?<![\w-])(?P<verb>shows?|showed|found|finds|concludes?|concluded)(?![\w-])")
+DOCUMENT_NOUNS = (
+    "document|report|letter|statement|survey|study|research|poll|memo|paper|email|e-mail|submission|analysis|review"
+)
+_DOCUMENT = re.compile(rf"\b(?:{DOCUMENT_NOUNS})s?\b", re.IGNORECASE)
+
+MASK = "§"
+_AUX = re.compile(
+    r"\s*\b(?:has|have|had|also|yesterday|today|now|then|later|again|previously|repeatedly|publicly|did|does|is|was|"
+    r"were|are|would|will|not|once|already|earlier|recently|further|strongly|firmly|flatly|initially|subsequently|"
+    r"immediately|quickly|privately|separately|clearly|simply|reportedly|has also|originally|on \w+day|"
+    r"(?:last|this|next) (?:week|month|year|night|morning|autumn|spring|summer|winter)|"
+    r"in (?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"(?: \d{4})?)\s*$"
+)
+_LEADING = re.compile(
+    r"^(?:(?:but|and|however|meanwhile|now|yet|so|also|separately|instead|indeed|still|then|today|yesterday|"
+    r"earlier|later)\b[,]?\s+|(?:earlier|later|last|this|next)\s+(?:this\s+|that\s+)?(?:week|month|year|day|"
+    r"morning|night|autumn|spring|summer|winter)\b,?\s+)+",
+    re.IGNORECASE,
+)
+_ADVERBIAL_SEGMENT = re.compile(
+    r"^\s*(?:in|on|at|after|before|following|speaking|writing|despite|during|under|with|for|as|by|from|when|while|"
+    r"meanwhile|however|but|and|yet|so|now|earlier|later|separately|also|indeed|instead|still|today|yesterday)\b",
+    re.IGNORECASE,
+)
+_RELATIVE_ONLY = re.compile(r"^\s*(?:who|which|that)\b(?:\s+(?:\w+ly|has|have|had|also|then))*\s*$", re.IGNORECASE)
+_RELATIVE = re.compile(r"^\s*(?:who|which|whose|that)\b", re.IGNORECASE)
+_ROLE_TAIL = re.compile(
+    r"\b(?:secretary|director(?:-general)?|executive|officer|analyst|adviser|advisor|economist|chairman|chairwoman|"
+    r"chair|president|minister|leader|head|founder|boss|chief|ceo|manager|partner|professor|official|spokesman|"
+    r"spokeswoman|spokesperson|representative|organiser|negotiator|convenor|member|governor|aged \d+|\d+)\.?\s*$",
+    re.IGNORECASE,
+)
+_COORDINATION = re.compile(r"^\s*(?:and|but|or|then)\b(?:\s+(?:\w+ly|also|then|later))*\s*$", re.IGNORECASE)
+_NP_AFTER = re.compile(r"^\s*(?P<np>[^,;:.!?(]+(?:\([^)]*\)[^,;:.!?(]*)*)")
+_LEADING_NP = re.compile(
+    r"^(?P<np>(?:(?:[Tt]he|[Aa]n?)\s+)?(?:[A-Z][\w&'’.-]*|\([A-Z]+\))(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z]+\)|and|of|for|&))*"
+    r"(?:\s+(?:union|spokes(?:man|woman|person)))?|[Ii]t|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b"
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """An attribution found in a sentence: which rule, the subject and the cue span."""
+
+    rule: str
+    subject: str
+    verb: str
+    start: int
+    end: int
+    statement: bool = False
+
+
+def masked(text: str) -> str:
+    """The sentence with every quotation (marks included) replaced by ``§``."""
+    inside = quote_depths(text)
+    out = []
+    for ch, flag in zip(text, inside, strict=True):
+        out.append(MASK if flag or ch in '“”"' else ch)
+    # a closing single quote flips the flag off on itself: mask it too
+    masked_text = "".join(out)
+    return re.sub(rf"(?<={MASK})['’]", MASK, masked_text)
+
+
+def quoted_share(text: str) -> float:
+    """The share of the sentence's characters that lie inside quotation marks."""
+    if not text:
+        return 0.0
+    return masked(text).count(MASK) / len(text)
+
+
+def has_direct_quote(text: str) -> bool:
+    """True if the sentence carries a quotation of at least four words (not a scare quote)."""
+    for run in re.finditer(rf"{MASK}+", masked(text)):
+        if len(text[run.start() : run.end()].split()) >= 4:
+            return True
+    return False
+
+
+def starts_with_quote(text: str) -> bool:
+    """True if the sentence opens with a quotation mark (a quote paragraph)."""
+    stripped = text.lstrip()
+    return bool(stripped) and stripped[0] in "\"“‘'" and masked(stripped)[:1] == MASK
+
+
+def _split_commas(text: str) -> list[str]:
+    """Split on commas that are not inside parentheses."""
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        if ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _strip_aux(prefix: str) -> str:
+    previous = None
+    while previous != prefix:
+        previous = prefix
+        prefix = _AUX.sub("", prefix)
+    return prefix
+
+
+def _is_appositive(segment: str) -> bool:
+    """An appositive or relative clause after a name: ", chief executive of X," / ", which owns ..."."""
+    s = segment.strip()
+    if not s:
+        return True
+    if _RELATIVE.match(s):
+        return True
+    if s[0].islower() or s[0].isdigit():
+        return True
+    if re.fullmatch(r"[A-Z]-[A-Z][a-z]+\.?", s):  # "R-Ill."
+        return True
+    if _ROLE_HEAD.match(s):
+        return True
+    return bool(_ROLE_TAIL.search(s)) and not re.search(r"\b[A-Z][a-z]+\s+[A-Z][a-z'’-]+$", s)
+
+
+_ROLE_HEAD = re.compile(
+    r"^(?:(?:former|then|acting|deputy|senior|chief|vice)\s+)*(?:ceo|cfo|coo|cto|chief|head|director|chairman|"
+    r"chairwoman|president|secretary|minister|leader|boss|founder|managing director|analyst|spokes\w+)\b"
+    r"(?:\s+(?:executive|officer|general|of|at|for|with)\b|$)",
+    re.IGNORECASE,
+)
+_CLAUSE_TAIL = re.compile(
+    r"\b(?:because|that|while|although|though|since|whereas|so|when|if|as)\s+"
+    r"(?P<np>he|she|it|they|we|i|(?:the|its|their)\s+[a-z-]+(?:\s+[a-z-]+)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$",
+)
+
+
+def leading_subject(sentence: str) -> str | None:
+    """The noun phrase that opens a sentence ("PCS has ..., and claimed" -> "PCS")."""
+    text = _LEADING.sub("", sentence.strip())
+    match = _LEADING_NP.match(text)
+    return match.group("np").strip() if match else None
+
+
+def _drop_dashes(text: str) -> str:
+    """Remove a parenthetical between dashes (" – the electronic goods specialist – ")."""
+    return re.sub(r"\s[–—-]\s[^–—]*?\s[–—-]\s", " ", text)
+
+
+def subject_from_prefix(prefix: str, sentence: str) -> str | None:
+    """The subject of a reporting verb from the text before it, or None.
+
+    Appositives ("Stephen Kelly, chief operating officer of ...,") and relative
+    clauses ("Steria, which owns ...") are skipped back over; a verb whose
+    clause is a bare relative ("..., who said ...") has no subject here,
+    because its claim sits inside someone else's sentence.
+    """
+    prefix = _strip_aux(_drop_dashes(prefix).rstrip())
+    segments = _split_commas(prefix)
+    last = segments[-1]
+    if last.strip() and _RELATIVE_ONLY.match(last):
+        return None
+    if re.search(r"\b(?:that|who|which|whom|whose|to|of|for|by|with|from)\s*$", last):
+        return None
+    if len(segments) > 1 and _COORDINATION.match(last):
+        return leading_subject(sentence)
+    if MASK in last:
+        segments[-1] = last = last.split(MASK)[-1]
+    if last.strip() and not _RELATIVE.match(last) and not (len(segments) > 1 and _ROLE_HEAD.match(last.strip())):
+        candidates = [last]  # the subject is right before the verb
+    else:
+        candidates = list(reversed(segments[:-1]))  # skip back over appositives and relative clauses
+    for position, segment in enumerate(candidates):
+        if MASK in segment:
+            return None
+        if position > 0 or segment is not last:
+            if _is_appositive(segment) and segment is not segments[0]:
+                continue
+        candidate = _strip_aux(_LEADING.sub("", segment.strip()))
+        if not candidate or _ADVERBIAL_SEGMENT.match(candidate):
+            return None
+        if " – " in candidate or " — " in candidate:  # "... a growing impact – 26 per cent of respondents"
+            candidate = re.split(r"\s[–—]\s", candidate)[-1]
+        tail = _CLAUSE_TAIL.search(candidate)
+        if tail:
+            return tail.group("np")
+        if len(candidate.split()) > 14:
+            return None
+        return candidate
+    return None
+
+
+def _np_after(text: str) -> str | None:
+    match = _NP_AFTER.match(text)
+    if not match:
+        return None
+    np = match.group("np").strip()
+    np = re.split(r"\s+(?:in a|on \w+day|yesterday|today|last|this|who|which|when|at the|during)\b", np)[0]
+    return np.strip() or None
+
+
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are|as)\s+(?:\w+ly\s+)?$")
+_AFTER_ADJUNCT = r"(?:\s+(?:in|on|at|during|to|after|before|yesterday|today|last|this|earlier|when|while)\b[^§]*)?"
+_QUOTED_AS = re.compile(r"\bquoted (?P<np>him|her|them|[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*) as saying\b")
+_FOR_X = re.compile(r"^(?:But |And )?For (?P<np>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*),")
+_ORDER = {
+    "quote-verb-subject": 0,
+    "quote-subject-verb": 1,
+    "quoted-as-saying": 1,
+    "inserted": 2,
+    "trailing": 2,
+    "subject-verb": 3,
+    "according-to": 4,
+    "for-x": 5,
+}
+
+
+def find_cues(text: str) -> list[Cue]:
+    """All attribution cues of a sentence, best first (see the module docstring)."""
+    m = masked(text)
+    cues: list[Cue] = []
+    for match in _VERB_RE.finditer(m):
+        verb = match.group("verb")
+        start, end = match.span("verb")
+        before, after = m[:start], m[end:]
+        statement = "statement" in verb.lower()
+        if _PASSIVE.search(before) and re.match(r"\w+(?:ed|en|wn|ld|ht|od)\b", verb):
+            continue  # passive: "as revealed by", "it is believed that"
+        if re.search(rf"{MASK}\s*[,.!?–—-]?\s*$", before):
+            subject = _np_after(after)
+            if subject:
+                cues.append(Cue("quote-verb-subject", subject, verb, start, end, statement))
+                continue
+        if re.search(r",\s*$", before) and re.fullmatch(r"\s*[^,;:§]+(?:,[^,;:§]+,?)?\s*[.!?]?\s*", after):
+            subject = _np_after(after)  # "..., said Mark Smith, director at X."
+            if subject:
+                cues.append(Cue("quote-verb-subject", subject, verb, start, end, statement))
+        inverted = re.search(
+            rf"{MASK}\s*[,.!?–—-]?\s*(?P<np>[^{MASK},;:]{{1,80}}?)\s*$",
+            _strip_aux(before.rstrip()),
+        )
+        if inverted and inverted.group("np").strip():
+            cues.append(Cue("quote-subject-verb", inverted.group("np").strip(), verb, start, end, statement))
+            continue
+        inserted = re.search(r",\s*(?P<np>[^,]{1,40}?)\s*$", _strip_aux(before.rstrip()))
+        if inserted and re.match(r"\s*,", after):
+            cues.append(Cue("inserted", inserted.group("np").strip(), verb, start, end, statement))
+        if MASK not in after and re.fullmatch(rf"{_AFTER_ADJUNCT}\s*[.!?]?\s*", after):
+            trailing = re.search(r",\s*(?P<np>[^,]{1,80}?)\s*$", _strip_aux(before.rstrip()))
+            if trailing:
+                cues.append(Cue("trailing", trailing.group("np").strip(), verb, start, end, statement))
+                continue
+        subject = subject_from_prefix(before, m)
+        if subject and verb.lower() in ("describe", "describes", "described", "defend", "defends", "defended"):
+            if not re.match(r"\s*(?:it|this|the|them|him|her|as|job|jobs|outsourcing|offshoring)\b", after):
+                continue
+        if subject:
+            cues.append(Cue("subject-verb", subject, verb, start, end, statement))
+    for match in _DOC_VERB_RE.finditer(m):
+        subject = subject_from_prefix(m[: match.start()], m)
+        if subject and _DOCUMENT.search(subject):
+            cues.append(Cue("subject-verb", subject, match.group("verb"), *match.span("verb")))
+    quoted = _QUOTED_AS.search(m)
+    if quoted:
+        cues.append(Cue("quoted-as-saying", quoted.group("np"), "quoted ... as saying", *quoted.span()))
+    according = re.search(r"\baccording to (?P<np>[^,;:§]+)", m, re.IGNORECASE)
+    if according:
+        np = according.group("np").strip()
+        if np[:1].islower() and len(np.split()) > 3:  # "according to press reports the UK's Barclays Bank is ..."
+            np = re.split(r"\s+(?=the\b|a\b|an\b|[A-Z])", np, maxsplit=1)[0]
+        cues.append(Cue("according-to", np, "according to", according.start(), according.end("np")))
+    for_x = _FOR_X.match(m)
+    if for_x:
+        cues.append(Cue("for-x", for_x.group("np"), "for X,", *for_x.span("np")))
+    return sorted(cues, key=lambda c: (_ORDER[c.rule], c.start))

@@ -1,0 +1,420 @@
+"""The speaker finder: per sentence, who speaks, how we know, and how sure.
+
+Sentences are read in order with article-level state, the way a reader does:
+
+1. a cue in the sentence itself (:func:`stance.speakers.cues.find_cues`)
+   names a subject, which is resolved to a canonical source: a name, a
+   spokesperson ("A DWP spokesman" -> ``DWP``), a document ("The DWP
+   document said" -> ``DWP``), or a back-reference ("he", "it", "the union",
+   "the company", a surname alone) to the last source that fits;
+2. with no cue, a sentence that opens with a quotation mark right after a
+   quoted source (or a statement frame such as "X sent us this statement")
+   continues that source's quotation, across paragraphs;
+3. a sentence with no cue that carries on an indirect claim in the
+   conditional ("These firms could then ...") keeps the claim's source, with
+   low confidence;
+4. everything else is the author's.
+
+Confidence is a fixed number per rule (how often the rule is right on the
+pattern file), not a probability from a model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from stance.schema import AUTHOR, Sentence
+from stance.speakers.cues import (
+    _DOCUMENT,
+    Cue,
+    find_cues,
+    has_direct_quote,
+    starts_with_quote,
+)
+from stance.speakers.names import (
+    COMPANY,
+    DEPARTMENT,
+    GENERIC_ORG_NOUNS,
+    GOVERNMENT,
+    ORGANISATION,
+    OTHER,
+    PERSON,
+    ROLE_WORDS,
+    UNION,
+    Entity,
+    EntityBook,
+    clean_spaces,
+    looks_like_org,
+    org_kind,
+    strip_roles,
+)
+
+CONFIDENCE = {
+    "quote-verb-subject": 0.95,
+    "quote-subject-verb": 0.95,
+    "subject-verb": 0.9,
+    "trailing": 0.85,
+    "according-to": 0.85,
+    "quoted-as-saying": 0.9,
+    "inserted": 0.9,
+    "for-x": 0.6,
+    "quote-continues": 0.85,
+    "claim-continues": 0.5,
+    "first-person": 0.8,
+    "author": 0.7,
+}
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The finder's answer for one sentence.
+
+    ``rule`` names the rule that decided (see the module docstring), ``cue``
+    the words it relied on (e.g. ``said`` + "PCS general secretary Mark
+    Serwotka"), so an annotator can check a suggestion at a glance.
+    """
+
+    speaker: str
+    speaker_type: str
+    rule: str
+    cue: str
+    confidence: float
+
+    @property
+    def evidence(self) -> str:
+        return f"{self.rule}: {self.cue}" if self.cue else self.rule
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "evidence": self.evidence}
+
+
+AUTHOR_ATTRIBUTION = Attribution(AUTHOR, AUTHOR, "author", "", CONFIDENCE["author"])
+
+_PRONOUN_PERSON = {"he", "she", "him", "her"}
+_PRONOUN_ORG = {"it", "they"}
+_FIRST_PERSON = {"we", "i", "us"}
+_UNNAMED = (
+    r"(?:spokes(?:man|woman|person)|representative|official|insider|source|employee|worker|member of staff"
+    r"|staff member)"
+)
+_DET = r"(?:(?:a|an|the|one|two|several|some)\s+)?"
+_SPOKES_BEFORE = re.compile(rf"^{_DET}(?P<org>.+?)\s+{_UNNAMED}s?$", re.IGNORECASE)
+_SPOKES_AFTER = re.compile(
+    rf"^{_DET}(?:[\w-]+\s+)?{_UNNAMED}s?\s+(?:for|of|at|from|with)\s+(?P<org>.+)$", re.IGNORECASE
+)
+_UNNAMED_ALONE = re.compile(rf"^{_DET}(?:[a-z-]+\s+)?(?P<noun>{_UNNAMED}|staff|employees|workers)s?$", re.IGNORECASE)
+#: Unnamed groups that are sources in their own right: labelled with the phrase itself.
+_GROUP_SOURCE = re.compile(
+    r"^(?:the\s+|some\s+|many\s+|other\s+)?(?P<group>(?:[a-z-]+\s+)?(?:experts|analysts|critics|detractors|observers|"
+    r"economists|campaigners|commentators|groups|unions|reports|officials|insiders|executives|employers|businesses|"
+    r"ministers|politicians|lawmakers|industry|sources|opponents|supporters))$",
+    re.IGNORECASE,
+)
+_RESPONDENTS = re.compile(r"\b(?:respondents|per cent|percent|%|of those (?:polled|surveyed|asked))", re.IGNORECASE)
+_DEMONYMS = {"india": "Indian", "us": "US", "u.s.": "US", "america": "US", "china": "Chinese", "france": "French"}
+_GENERIC = re.compile(
+    r"^(?:the|a|an|its|their)?\s*(?:[a-z-]+\s+)?(?P<noun>"
+    + "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
+    + r")$",
+    re.IGNORECASE,
+)
+_GENERIC_PERSON = re.compile(
+    r"^(?:the|[A-Z][\w.]*['’]s)\s+(?:[\w-]+\s+){0,2}(?:minister|adviser|advisor|analyst|economist|chairman|chairwoman|president|"
+    r"secretary|director|executive|boss|chief|leader|official)$",
+    re.IGNORECASE,
+)
+_NAME_TAIL = re.compile(
+    r"(?P<tail>(?:[A-Z][\w&'’.-]*|\([A-Z][A-Za-z]+\))(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z][A-Za-z]+\)|and|of|for|&))*"
+    r"(?:\s+(?:union|Union))?)$"
+)
+_ABBR_IN = re.compile(r"\((?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
+
+
+@dataclass
+class Mention:
+    """A resolved subject: a known entity, or a back-reference to look up."""
+
+    kind: str  # "entity", "back-person", "back-org", "back-any", "author"
+    entity: Entity | None = None
+    org_kind: str = ""
+
+
+@dataclass
+class ArticleState:
+    """What a reader remembers while reading an article."""
+
+    book: EntityBook
+    sources: list[Entity] = field(default_factory=list)
+    mentions: list[Entity] = field(default_factory=list)
+    inventory: list[Entity] = field(default_factory=list)
+    last_quote: Attribution | None = None
+    last_quote_paragraph: int = -10
+    last_claim: Attribution | None = None
+    last_claim_index: int = -10
+    last_document: Entity | None = None
+
+    def entity(self, name: str, type_: str) -> Entity:
+        kind = org_kind(name) if type_ == ORGANISATION else ""
+        return Entity(name=name, type=type_, kind=kind)
+
+    def last_fitting(self, *, type_: str | None = None, kind: str | None = None) -> Entity | None:
+        for pool in (self.sources, self.mentions, self.inventory):
+            for entity in reversed(pool):
+                if type_ and entity.type != type_:
+                    continue
+                if kind and entity.kind != kind:
+                    continue
+                return entity
+        return None
+
+    def salient_org(self) -> Entity | None:
+        counts: dict[str, int] = {}
+        pool = [e for e in (*self.mentions, *self.inventory) if e.type == ORGANISATION and e.kind != GOVERNMENT]
+        for e in pool:
+            counts[e.name] = counts.get(e.name, 0) + 1
+        if not counts:
+            return None
+        best = max(counts, key=lambda n: counts[n])
+        return next(e for e in pool if e.name == best)
+
+
+_CAP_RUN = re.compile(r"\b[A-Z][\w&'’-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w&'’-]*)*")
+
+
+def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
+    """Organisations named in a text, in order: abbreviations, runs with an acronym or
+    an organisation word ("Lloyds TSB", "Cabinet Office"), and "government"."""
+    found: list[tuple[int, str]] = []
+    clean = clean_spaces(text)
+    for long, short in book.abbreviations.items():
+        for m in re.finditer(re.escape(long), clean, re.IGNORECASE):
+            found.append((m.start(), short))
+    for m in _CAP_RUN.finditer(clean):
+        run = m.group()
+        tokens = run.split()
+        acronyms = [t for t in tokens if re.fullmatch(r"[A-Z][a-z]?[A-Z][A-Za-z]*|[A-Z]{2,6}", t)]
+        acronyms = [t for t in acronyms if t not in _NOT_ORG_ACRONYMS]
+        if len(tokens) == 1 and acronyms:
+            found.append((m.start(), run))
+        elif len(tokens) > 1 and (looks_like_org(run) or acronyms):
+            if book.person(run) and not looks_like_org(strip_roles(run) or run):
+                continue
+            following = clean[m.end() : m.end() + 7].lower()
+            name = book.organisation(run + (" union" if following.startswith(" union") else ""))
+            if name.lower() not in ROLE_WORDS:
+                found.append((m.start(), name))
+    for m in re.finditer(r"\bgovernment\b", clean, re.IGNORECASE):
+        if not re.search(r"\b(?:Indian|US|American|French|German|Chinese|foreign)\s+$", clean[: m.start()]):
+            found.append((m.start(), "government"))
+    return [Entity(name=name, type=ORGANISATION, kind=org_kind(name)) for _, name in sorted(found)]
+
+
+_NOT_ORG_ACRONYMS = frozenset(
+    "IT HR UK US USA EU CEO CFO CTO COO PM MP MPs PDF TV PC AM PM OK GDP IPO AI BPO CV ID PR UN VAT HQ II III".split()
+)
+
+
+class SpeakerFinder:
+    """Reads one article's sentences in order; see the module docstring."""
+
+    def __init__(self, texts: Sequence[str], *, title: str | None = None) -> None:
+        self.state = ArticleState(book=EntityBook.from_texts([title or "", *texts]))
+        inventory: list[Entity] = []
+        for text in texts:
+            inventory.extend(_org_mentions(text, self.state.book))
+        self.state.inventory = inventory
+        if title:
+            self.state.mentions.extend(_org_mentions(title, self.state.book))
+
+    # -- subjects --------------------------------------------------------
+    def parse_subject(self, phrase: str) -> Mention | None:
+        """Turn a subject phrase into an entity or a back-reference (None: not a source)."""
+        book = self.state.book
+        phrase = clean_spaces(phrase).strip(" -–—:;")
+        phrase = re.sub(r"^(?:in a statement|in a letter|in an email)\s+", "", phrase, flags=re.IGNORECASE)
+        lower = phrase.lower()
+        if not phrase or "§" in phrase:
+            return None
+        if lower in _PRONOUN_PERSON:
+            return Mention("back-person")
+        if lower in _PRONOUN_ORG:
+            return Mention("back-org" if lower == "it" else "back-any")
+        if lower in _FIRST_PERSON:
+            return Mention("author")
+        if _RESPONDENTS.search(phrase):  # a survey's respondents speak through the survey
+            return Mention("back-document")
+        group = _GROUP_SOURCE.match(phrase)
+        if group:
+            return Mention("entity", Entity(group.group("group").lower(), ORGANISATION, OTHER))
+        if re.fullmatch(r"(?:a|an|one)\s+(?:[a-z-]+\s+)?(?:source|insider)", lower):
+            return Mention("entity", Entity("unnamed source", PERSON))
+        government = re.fullmatch(r"(?:the\s+)?(?P<country>[A-Z][\w.]*?)(?:['’]s)?\s+government", phrase)
+        if government and government.group("country").lower() in _DEMONYMS:
+            name = f"{_DEMONYMS[government.group('country').lower()]} government"
+            return Mention("entity", Entity(name, ORGANISATION, GOVERNMENT))
+        if _DOCUMENT.search(phrase):
+            abbr = _ABBR_IN.search(phrase)
+            for m in re.finditer(r"\b[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*", phrase):
+                word = m.group()
+                if word.lower() in ("the", "a", "an", "in", "according") or word.lower() in ROLE_WORDS:
+                    continue
+                name = abbr.group("abbr") if abbr else book.organisation(word)
+                return Mention("entity", Entity(name, ORGANISATION, org_kind(name)))
+            return None
+        spokes = _SPOKES_AFTER.match(phrase) or _SPOKES_BEFORE.match(phrase)
+        if spokes and re.search(r"[A-Z]", spokes.group("org")):
+            name = book.organisation(spokes.group("org"))
+            return Mention("entity", Entity(name, ORGANISATION, org_kind(name)))
+        unnamed = _UNNAMED_ALONE.match(phrase)
+        if unnamed:
+            if re.match(r"(?:staff|employee|worker)", unnamed.group("noun"), re.IGNORECASE):
+                return Mention("back-org", org_kind="staff")
+            return Mention("back-org", org_kind="salient")
+        generic = _GENERIC.match(phrase)
+        if generic:
+            kind = GENERIC_ORG_NOUNS[generic.group("noun").lower()]
+            if kind == GOVERNMENT and not re.search(r"\b(?:Indian|US|American|foreign)\b", phrase, re.IGNORECASE):
+                return Mention("entity", Entity("government", ORGANISATION, GOVERNMENT))
+            return Mention("back-org", org_kind=kind)
+        if _GENERIC_PERSON.match(phrase):
+            return Mention("back-person")
+        abbr = _ABBR_IN.search(phrase)
+        if abbr:
+            name = abbr.group("abbr")
+            return Mention("entity", Entity(name, ORGANISATION, org_kind(name)))
+        of_org = re.fullmatch(r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+)\s+(?:of|at|from)\s+.+", phrase)
+        if of_org and not looks_like_org(of_org.group("name")):  # "Liane Graves of UNIFI"
+            name = book.person(of_org.group("name"))
+            if name and len(name.split()) >= 2:
+                return Mention("entity", Entity(name, PERSON))
+        tail_match = _NAME_TAIL.search(phrase)
+        if not tail_match:
+            return None
+        tail = tail_match.group("tail")
+        head = phrase[: tail_match.start()].split()
+        if any(w.lower() in ("of", "at", "from", "with", "in") for w in head):
+            # "Liane Graves of UNIFI" is Liane Graves; "Employees at the DWP" is not the DWP
+            first = re.split(r"\s+(?:of|at|from|with|in)\s+", phrase, maxsplit=1)[0]
+            if first != phrase and re.fullmatch(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+", first):
+                name = book.person(first)
+                if name and not looks_like_org(first):
+                    return Mention("entity", Entity(name, PERSON))
+            return None
+        if len(head) > 5 or any(w.endswith(":") for w in head):
+            return None
+        if tail.split()[0].lower() in ("the", "a", "an"):
+            tail = " ".join(tail.split()[1:])
+        if not tail:
+            return None
+        person = book.person(tail)
+        if person and len(person.split()) >= 2 and not looks_like_org(tail):
+            return Mention("entity", Entity(person, PERSON))
+        name = book.organisation(tail)
+        if name.lower() in ROLE_WORDS or name.lower() in ("i", "we"):
+            return None
+        return Mention("entity", Entity(name, ORGANISATION, org_kind(name)))
+
+    def resolve(self, mention: Mention) -> Entity | None:
+        state = self.state
+        if mention.kind == "entity":
+            return mention.entity
+        if mention.kind == "back-person":
+            found = state.last_fitting(type_=PERSON)
+            if found is None and state.book.persons:  # "India's prime minister" before the name is given
+                return Entity(state.book.persons[0], PERSON)
+            return found
+        if mention.kind == "back-document":
+            return state.last_document
+        if mention.kind == "back-any":
+            return state.sources[-1] if state.sources else state.last_fitting(type_=ORGANISATION)
+        if mention.org_kind == "salient":
+            return state.salient_org()
+        if mention.org_kind == "staff":  # unnamed employees speak as "<company> staff"
+            company = state.salient_org()
+            return Entity(f"{company.name} staff", ORGANISATION, OTHER) if company else None
+        if mention.org_kind in (UNION, DEPARTMENT):
+            return state.last_fitting(type_=ORGANISATION, kind=mention.org_kind)
+        if mention.org_kind == COMPANY:
+            return state.last_fitting(type_=ORGANISATION, kind=COMPANY) or state.last_fitting(type_=ORGANISATION)
+        # "it": the last organisation that spoke, else the last one named
+        return state.last_fitting(type_=ORGANISATION)
+
+    # -- sentences -------------------------------------------------------
+    def attribute(self, text: str, paragraph: int, index: int) -> Attribution:
+        state = self.state
+        result: Attribution | None = None
+        for cue in find_cues(text):
+            mention = self.parse_subject(cue.subject)
+            if mention is None:
+                continue
+            if mention.kind == "author":
+                result = Attribution(AUTHOR, AUTHOR, "first-person", f"{cue.verb} + {cue.subject!r}", 0.8)
+                break
+            entity = self.resolve(mention)
+            if entity is None or (cue.rule == "for-x" and entity.type != PERSON):
+                continue
+            if _DOCUMENT.search(cue.subject):
+                state.last_document = entity
+            result = Attribution(
+                entity.name, entity.type, cue.rule, f"{cue.verb} + {cue.subject!r}", CONFIDENCE[cue.rule]
+            )
+            self._remember(entity, cue, text, paragraph, index, result)
+            break
+        if result is None:
+            result = self._continuation(text, paragraph, index)
+        state.mentions.extend(_org_mentions(text, state.book))
+        return result
+
+    def _remember(self, entity: Entity, cue: Cue, text: str, paragraph: int, index: int, result: Attribution) -> None:
+        state = self.state
+        state.sources.append(entity)
+        if entity.type == PERSON:
+            state.mentions.append(entity)
+        # a quotation paragraph right after any attributed sentence continues that source
+        state.last_quote, state.last_quote_paragraph = result, paragraph
+        quoting = has_direct_quote(text) or cue.statement or text.rstrip().endswith(":")
+        state.last_claim, state.last_claim_index = (None, -10) if quoting else (result, index)
+
+    def _continuation(self, text: str, paragraph: int, index: int) -> Attribution:
+        state = self.state
+        if starts_with_quote(text) and state.last_quote and paragraph - state.last_quote_paragraph <= 1:
+            quote = state.last_quote
+            state.last_quote_paragraph = paragraph
+            state.last_claim = None
+            rule = "quote-continues"
+            return Attribution(quote.speaker, quote.speaker_type, rule, f"after {quote.cue}", CONFIDENCE[rule])
+        claim = state.last_claim
+        if (
+            claim is not None
+            and index - state.last_claim_index == 1
+            and not has_direct_quote(text)
+            and re.match(r"^(?:These|This|Those|Such|They|That)\b", text.strip())
+            and re.search(r"\b(?:could|would|might|may)\b", text)
+        ):
+            rule = "claim-continues"
+            return Attribution(claim.speaker, claim.speaker_type, rule, f"after {claim.cue}", CONFIDENCE[rule])
+        state.last_quote = None if not starts_with_quote(text) else state.last_quote
+        state.last_claim = None
+        return AUTHOR_ATTRIBUTION
+
+
+def find_speakers(sentences: Sequence[Sentence], *, title: str | None = None) -> list[Attribution]:
+    """One :class:`Attribution` per sentence of one article, in order.
+
+    ``sentences`` must be one article's sentences in reading order (their
+    ``paragraph`` indices drive quotation continuation). ``title`` helps
+    when the corpus keeps the headline outside the sentence table.
+    """
+    finder = SpeakerFinder([s.text for s in sentences], title=title)
+    return [finder.attribute(s.text, s.paragraph, i) for i, s in enumerate(sentences)]
+
+
+def find_speakers_in_text(raw: str) -> list[tuple[str, Attribution]]:
+    """Split a plain text with the corpus splitter, then find each sentence's speaker."""
+    from stance.corpus import make_sentences
+
+    sentences = make_sentences("text", raw)
+    return [(s.text, a) for s, a in zip(sentences, find_speakers(sentences), strict=True)]

@@ -1,0 +1,288 @@
+"""Names of sources: what kind of thing a mention is, and its canonical form.
+
+The label scheme names a person by full name and an organisation by the short
+name the article uses (``PCS``, not "the Public and Commercial Services (PCS)
+union"). Both depend on the whole article, so :class:`EntityBook` is built
+from all of an article's sentences first: it learns abbreviations defined in
+the text ("Department for Work and Pensions (DWP)"), acronyms whose initials
+match a long name ("Communication Workers Union" -> ``CWU`` when ``CWU``
+appears), and full person names, so that "Kelly wrote" or "the union"
+resolve later. The word lists below are general English news vocabulary
+(roles, organisation heads, corporate suffixes) and a short gazetteer of
+organisation kinds; none of it is tied to one article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+PERSON = "person"
+ORGANISATION = "organisation"
+
+#: Honorifics and role words stripped from around a person's name.
+ROLE_WORDS = frozenset(
+    """
+    mr mrs ms miss dr sir dame lord lady professor prof rev rep rep. sen senator president vice prime minister
+    ministers secretary general chancellor speaker house chief executive officer director chairman chairwoman
+    chair head leader deputy assistant national regional senior junior former acting founder boss ceo cfo cto
+    coo md economist analyst adviser advisor spokesman spokeswoman spokesperson official officer manager
+    managing partner trade commerce state foreign home economic chancellor governor mayor councillor mp mep
+    shadow labour conservative tory democrat democrats republican republicans us u.s. uk british indian american
+    french german chinese european the a an of for at mp. general-secretary director-general representative
+    commissioner ambassador envoy congressman congresswoman spokesman
+    """.split()
+)
+
+#: Lower-case nouns naming a role (an appositive "chief executive of X" is one).
+ROLE_NOUNS = frozenset(
+    """
+    secretary director director-general executive officer analyst adviser advisor economist spokesman
+    spokeswoman spokesperson chairman chairwoman chair president minister leader head founder boss ceo manager
+    partner professor official representative organiser organizer negotiator convenor member chief governor
+    """.split()
+)
+
+#: Words that make a capitalised phrase an organisation, not a person.
+ORG_WORDS = frozenset(
+    """
+    union unions office department ministry agency council government services service group plc ltd limited
+    inc corp corporation company bank association federation confederation institute institution commission
+    authority board trust party committee bureau society centre center university college partners holdings
+    systems technologies technology solutions consulting consultancy network networks international industries
+    telecom telecommunications airways insurance capital foundation organisation organization programme
+    program house parliament congress senate cabinet treasury executive nhs
+    """.split()
+)
+
+#: Organisation kinds that back-references ("the union") can ask for.
+UNION, DEPARTMENT, COMPANY, GOVERNMENT, OTHER = "union", "department", "company", "government", "other"
+
+#: A small gazetteer of organisation kinds for bare acronyms and one-word names
+#: that carry no kind word (lower-case keys). Extend it freely.
+KNOWN_KINDS: dict[str, str] = {
+    **dict.fromkeys(
+        "pcs cwu unifi unison unite gmb rmt aslef amicus tuc nuj prospect usdaw ucu nasuwt bectu bifu afl-cio".split(),
+        UNION,
+    ),
+    **dict.fromkeys(
+        "dwp moj mod defra hmrc dft dfe dfid fco dti dcms dbis bis nhs cabinet-office home-office".split(),
+        DEPARTMENT,
+    ),
+    "government": GOVERNMENT,
+}
+
+#: Definite descriptions that refer back to an organisation of a kind.
+GENERIC_ORG_NOUNS: dict[str, str] = {
+    "union": UNION,
+    "trade union": UNION,
+    "industry union": UNION,
+    "company": COMPANY,
+    "firm": COMPANY,
+    "group": COMPANY,
+    "bank": COMPANY,
+    "operator": COMPANY,
+    "supplier": COMPANY,
+    "contractor": COMPANY,
+    "insurer": COMPANY,
+    "retailer": COMPANY,
+    "department": DEPARTMENT,
+    "ministry": DEPARTMENT,
+    "agency": DEPARTMENT,
+    "government": GOVERNMENT,
+}
+
+_SUFFIXES = re.compile(r"(?:\s+(?:Group|Holdings))?\s+(?:Plc|PLC|plc|Ltd|Ltd\.|Limited|Inc|Inc\.|Corp|Corp\.|LLC)$")
+_ABBREV = re.compile(
+    r"(?P<long>(?:[A-Z][\w&'’.-]*)(?:\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&))*)\s+\((?P<short>[A-Z][A-Za-z&]{1,9})\)"
+    r"(?P<union>\s+[Uu]nion\b)?"
+)
+_CAP_TOKEN = r"(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z]?[a-z]+)*|[A-Z]\.)"
+_PERSON_RUN = re.compile(rf"\b{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{1,6}}\b")
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]?\b|\b[A-Z]{2,6}\b")
+_SMALL = frozenset({"and", "for", "of", "the", "&"})
+_NOT_NAME = frozenset(
+    """
+    january february march april may june july august september october november december monday tuesday wednesday
+    thursday friday saturday sunday the a an this that these those in on at but and however meanwhile according
+    if when while as it he she they we our their its his her there here many some new last next former
+    """.split()
+)
+
+
+def clean_spaces(text: str) -> str:
+    """Collapse whitespace and unify apostrophes (the gold uses straight ones)."""
+    return " ".join(text.replace("’", "'").replace("‘", "'").split())
+
+
+def initials(long_name: str) -> set[str]:
+    """Acronyms a long name can go by: "Ministry of Justice" -> {"MJ", "MoJ", "MOJ"}."""
+    words = [w for w in re.split(r"[\s-]+", long_name) if w]
+    big = "".join(w[0] for w in words if w.lower() not in _SMALL)
+    mixed = "".join(w[0].lower() if w.lower() in _SMALL else w[0] for w in words if w.lower() != "the")
+    result = {big, big.upper(), mixed, mixed.upper()}
+    if words and words[-1].lower() == "union":
+        result |= {big[:-1], mixed[:-1]}
+    return {r for r in result if len(r) >= 2}
+
+
+def org_kind(name: str) -> str:
+    """The kind of an organisation from its name: union, department, company, ..."""
+    lower = name.lower()
+    if lower in KNOWN_KINDS:
+        return KNOWN_KINDS[lower]
+    if lower.replace(" ", "-") in KNOWN_KINDS:
+        return KNOWN_KINDS[lower.replace(" ", "-")]
+    words = set(re.findall(r"[a-z]+", lower))
+    if "government" in words:
+        return GOVERNMENT
+    if "union" in words or "unions" in words:
+        return UNION
+    if words & {"department", "ministry", "office", "agency", "treasury", "cabinet"}:
+        return DEPARTMENT
+    return COMPANY
+
+
+def looks_like_org(phrase: str) -> bool:
+    """True if a capitalised phrase names an organisation rather than a person."""
+    tokens = [t.lower().strip(".,") for t in phrase.split()]
+    if any(t in ORG_WORDS for t in tokens):
+        return True
+    return bool(len(tokens) == 1 and _ACRONYM.fullmatch(phrase.strip()))
+
+
+def strip_roles(phrase: str) -> str:
+    """The name inside "PCS general secretary Mark Serwotka" or "Sir Peter Gershon"."""
+    tokens = phrase.split()
+    # the name is the trailing run of capitalised tokens that are not role words
+    name: list[str] = []
+    for token in reversed(tokens):
+        bare = token.strip(",.;:")
+        if not bare or not (bare[0].isupper() or bare.startswith(("O'", "d'", "de", "van", "von"))):
+            break
+        if bare.lower() in ROLE_WORDS or _ACRONYM.fullmatch(bare):
+            break
+        name.append(bare)
+    return " ".join(reversed(name[:3]))
+
+
+@dataclass
+class Entity:
+    """One source of the article: canonical name, type and (for orgs) kind."""
+
+    name: str
+    type: str
+    kind: str = ""
+    aliases: set[str] = field(default_factory=set)
+
+
+@dataclass
+class EntityBook:
+    """All sources an article names, and how its mentions map to canonical names.
+
+    Built once per article from all its sentences (:meth:`from_texts`), so a
+    mention early in the article can resolve against a definition later on
+    ("a trade union has warned" ... "the PCS union said").
+    """
+
+    text: str = ""
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    acronyms: set[str] = field(default_factory=set)
+    persons: list[str] = field(default_factory=list)
+    org_counts: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> EntityBook:
+        text = clean_spaces("\n".join(texts))
+        book = cls(text=text)
+        for match in _ABBREV.finditer(text):
+            long = re.sub(r"^(?:The|the|A|An)\s+", "", match.group("long"))
+            # keep the tail that the acronym spells ("... Pensions (DWP)" -> the words it stands for)
+            words = long.split()
+            short = match.group("short")
+            for start in range(len(words)):
+                candidate = " ".join(words[start:])
+                if short in initials(candidate) or short in initials(candidate + " Union"):
+                    book.abbreviations[candidate.lower()] = short
+                    if match.group("union"):
+                        book.abbreviations[(candidate + " union").lower()] = short
+                    break
+        book.acronyms = {m.group() for m in _ACRONYM.finditer(text)}
+        for match in _PERSON_RUN.finditer(text):
+            name = strip_roles(match.group())
+            if len(name.split()) >= 2 and not looks_like_org(name) and not book._not_a_name(name):
+                if name not in book.persons:
+                    book.persons.append(name)
+        return book
+
+    def _not_a_name(self, name: str) -> bool:
+        tokens = name.split()
+        if any(t.lower() in _NOT_NAME for t in tokens):
+            return True
+        # place and adjective words that are capitalised only at a sentence start are rare in names
+        return any(t.lower() in self.abbreviations for t in tokens)
+
+    def person(self, phrase: str) -> str | None:
+        """The full name of a person mention, or None if it is not a person."""
+        name = strip_roles(clean_spaces(phrase))
+        if not name:
+            return None
+        tokens = name.split()
+        honorific = re.match(r"(?:Sir|Dame|Lord|Lady)\s+(\S+)$", clean_spaces(phrase).split(", ")[0].strip())
+        if len(tokens) == 1 and honorific:  # "Sir Keith" is Sir Keith Whitson
+            for full in self.persons:
+                if full.split()[0] == honorific.group(1):
+                    return full
+        if len(tokens) == 1:
+            for full in self.persons:
+                if full.split()[-1] == tokens[0]:
+                    return full
+            return None
+        for full in self.persons:  # "N Gregory Mankiw" -> "Gregory Mankiw"
+            if name.endswith(" " + full):
+                return full
+        for full in self.persons:  # a longer form known elsewhere ("Dennis Hastert" vs "Hastert")
+            if full.endswith(name) and len(full) > len(name):
+                return full
+        return name
+
+    def organisation(self, phrase: str) -> str:
+        """The article's short name for an organisation mention."""
+        name = clean_spaces(phrase)
+        name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
+        name = re.sub(r"['’]s$", "", name)
+        lower = name.lower()
+        if re.fullmatch(r"(?:(?:uk|british|the)\s+)?government", lower):
+            return "government"
+        if lower in self.abbreviations:
+            return self.abbreviations[lower]
+        without_union = re.sub(r"\s+union$", "", name, flags=re.IGNORECASE)
+        if without_union != name and (without_union in self.acronyms or without_union.lower() in self.abbreviations):
+            return self.abbreviations.get(without_union.lower(), without_union)
+        stripped = _SUFFIXES.sub("", name)
+        if stripped != name and re.search(rf"\b{re.escape(stripped)}\b", self.text):
+            name = stripped
+        for acronym in sorted(self.acronyms):
+            if len(name.split()) > 1 and acronym in initials(name):
+                return acronym
+        if len(name.split()) > 2 and name.split()[-1].lower() == "union":
+            # "the Public and Commercial Union" for the article's PCS: its initials start the acronym
+            spelled = initials(" ".join(name.split()[:-1]))
+            for acronym in sorted(self.acronyms):
+                if org_kind(acronym) == UNION and any(len(p) >= 2 and acronym.startswith(p) for p in spelled):
+                    return acronym
+        words = name.split()
+        if len(words) > 1 and words[0][:1].isupper() and words[0].lower() not in ORG_WORDS:
+            # "ABBEY National" in an article that otherwise says "Abbey": the article's short name
+            alone = re.findall(rf"\b{re.escape(words[0])}\b(?!\s+{re.escape(words[1])})", self.text, re.IGNORECASE)
+            full = re.findall(rf"\b{re.escape(name)}\b", self.text, re.IGNORECASE)
+            if len(alone) > len(full):
+                return Counter(alone).most_common(1)[0][0]
+        # a short form used elsewhere in the article ("BT Group" -> "BT")
+        head = name.split()[0] if name.split() else name
+        if len(name.split()) > 1 and head.isupper() and len(head) >= 2 and head in self.acronyms:
+            if name.split()[1] in ("Group", "Retail", "plc", "Plc"):
+                return head
+        return name
