@@ -218,3 +218,16 @@ def test_sigkill_mid_session_keeps_every_label_and_resumes(project: Root) -> Non
     assert again.returncode == 0, again.stderr
     labels = fold_history(path)
     assert len(labels) == 4 and labels[ids[3]].stance == "pro"
+
+
+def test_real_speaker_finder_feeds_the_suggestions(project: Root) -> None:
+    pytest.importorskip("stance.speakers")
+    from stance.schema import SPEAKER_TYPES
+
+    session = open_session(project, "alice", article=ARTICLE)
+    assert session.suggestions.warnings == []
+    hints = session.suggestions.speakers
+    assert set(hints) == set(_ids(project))
+    assert {h.source for h in hints.values()} == {"finder"}
+    assert all(h.speaker_type in SPEAKER_TYPES for h in hints.values())
+    assert session.view()["speaker_source"] == "finder"

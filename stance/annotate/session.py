@@ -33,15 +33,15 @@ from stance.paths import Root
 from stance.schema import AUTHOR, SPEAKER_TYPES, STANCES, Label, Sentence
 
 SCHEME = """\
-stance of the sentence towards offshoring, as its speaker means it:
-  p  pro      for moving the work abroad (savings, quality, 'no jobs lost', defending the deal)
-  a  anti     against it (job losses, strikes, security risks, promises not to offshore)
-  n  neutral  reports facts, background or procedure without taking a side
-speaker: who says it ('author' for the journalist's own voice); quoted speech
-  belongs to the quoted person (full name) or organisation (short name).
-speaker type: person, organisation, or author (only for the speaker 'author').
-keys: p/a/n label, Enter accept suggestion, s speaker, t speaker type,
-  k skip, u undo, ? this help, q quit"""
+stance toward offshoring, as the sentence's speaker holds it:
+  p  pro      endorses, defends, justifies or reassures about offshoring
+  a  anti     opposes, criticises, warns against it, demands assurances, or commits not to offshore
+  n  neutral  no position: facts, background, procedure, a plain denial that plans exist
+speaker: the quoted person (full name) or organisation (short name), or 'author'
+  for the journalist's narration; speaker type: person, organisation or author.
+keys: p/a/n label · Enter accept the suggested stance · s speaker · t speaker type
+  k skip · u undo · ? this help · q quit
+full guideline: annotations/GUIDELINES.md"""
 
 
 @dataclass
