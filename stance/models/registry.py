@@ -33,6 +33,8 @@ else:  # pragma: no cover - Python 3.10
 #: name -> "module:Class". One line per model.
 MODELS: dict[str, str] = {
     "tfidf": "stance.models.tfidf:TfidfModel",
+    "transformer": "stance.models.transformer:TransformerModel",
+    "embeddings": "stance.models.embeddings:EmbeddingModel",
 }
 
 

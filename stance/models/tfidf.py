@@ -190,6 +190,8 @@ class TfidfModel(ModelBase):
 
     def save(self, run_dir: Path) -> None:
         """Write ``model.skops`` and the marker."""
+        import zipfile
+
         import skops.io as sio
 
         if self.pipeline is None:
@@ -197,7 +199,7 @@ class TfidfModel(ModelBase):
         run_dir = Path(run_dir)
         run_dir.mkdir(parents=True, exist_ok=True)
         tmp = run_dir / f".{WEIGHTS}.tmp"
-        sio.dump(self.pipeline, tmp)
+        sio.dump(self.pipeline, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
         tmp.replace(run_dir / WEIGHTS)
         write_marker(run_dir, self.name, self.config, self.seed)
 

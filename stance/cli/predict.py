@@ -1,0 +1,125 @@
+"""``stance predict MODEL_DIR``: the stance of sentences, a file or a new article."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from stance.cli._common import STANCE_STYLE, console, err_console
+from stance.errors import StanceError
+
+
+def predict_cmd(
+    model_dir: Annotated[Path, typer.Argument(help="A run directory saved by `stance train`.")],
+    texts: Annotated[list[str] | None, typer.Argument(help="Sentences to classify.")] = None,
+    input_file: Annotated[
+        Path | None, typer.Option("--input", "-i", help=".txt (a sentence a line), .jsonl or .csv with a text column.")
+    ] = None,
+    article: Annotated[
+        Path | None, typer.Option("--article", help="A new article (.txt): split into sentences, speakers filled.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl, csv or table [default: from --output's suffix, else table on a terminal, jsonl in a pipe].",
+        ),
+    ] = None,
+) -> None:
+    """Add the stance and one probability per class (p_pro, p_anti, p_neutral) to each sentence."""
+    from stance.models.registry import load_model
+    from stance.predict import (
+        OUTPUT_FORMATS,
+        article_records,
+        file_records,
+        predict_records,
+        text_records,
+        write_file,
+        write_records,
+    )
+
+    sources = [name for name, given in (("TEXT", texts), ("--input", input_file), ("--article", article)) if given]
+    if not sources:
+        raise StanceError("nothing to predict: give sentences, --input FILE or --article FILE")
+    if len(sources) > 1:
+        raise StanceError(f"give only one of TEXT, --input and --article (got {' and '.join(sources)})")
+    if fmt is None:
+        if output is not None:
+            fmt = "csv" if output.suffix.lower() == ".csv" else "jsonl"
+        else:
+            fmt = "table" if sys.stdout.isatty() else "jsonl"
+    if fmt not in OUTPUT_FORMATS:
+        raise StanceError(f"unknown format {fmt!r}; allowed: {', '.join(OUTPUT_FORMATS)}", field="--format")
+    if output is not None and fmt == "table":
+        raise StanceError("--format table is for the terminal; write jsonl or csv to a file", field="--format")
+
+    where: Path | None
+    if article is not None:
+        records: Any = iter(article_records(article))
+        where = article
+    elif input_file is not None:
+        records, where = file_records(input_file), input_file
+    else:
+        records, where = text_records(texts or []), None
+    model = load_model(model_dir)
+    with _progress() as advance:
+        results = predict_records(model, records, on_progress=advance)
+        if fmt == "table":
+            rows = list(results)
+            count = len(rows)
+        elif output is None:
+            count = write_records(results, sys.stdout, fmt)
+        else:
+            count = write_file(results, output, fmt)
+    if count == 0:
+        raise StanceError("no sentences in the input", path=where)
+    if fmt == "table":
+        _print_table(rows)
+    elif output is not None:
+        err_console.print(f"{count} sentences -> {output}")
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int], None] | None]:
+    """A sentence counter on stderr, only on a terminal so pipes and logs stay clean."""
+    if not err_console.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.completed} sentences"), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task("predict", total=None)
+        yield lambda n: progress.advance(task, n)
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    from stance.predict import PROBA_COLUMNS
+
+    show_speaker = any(row.get("speaker") for row in rows)
+    table = Table()
+    table.add_column("#", justify="right", style="dim")
+    if show_speaker:
+        table.add_column("speaker")
+    table.add_column("text", overflow="fold")
+    table.add_column("stance")
+    for column in PROBA_COLUMNS:
+        table.add_column(column, justify="right")
+    for number, row in enumerate(rows, start=1):
+        stance = row["stance"]
+        cells = [str(number)]
+        if show_speaker:
+            cells.append(row.get("speaker") or "")
+        cells += [row["text"], f"[{STANCE_STYLE[stance]}]{stance}[/]"]
+        cells += [f"{row[c]:.2f}" for c in PROBA_COLUMNS]
+        table.add_row(*cells)
+    console.print(table)

@@ -1,0 +1,71 @@
+"""``stance train MODEL``: train a registered model and save its run directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stance.cli._common import console, err_console, get_root, print_json
+from stance.errors import StanceError
+
+
+def dir_size(path: Path) -> int:
+    """Bytes on disk of every file under ``path``."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def train_cmd(
+    ctx: typer.Context,
+    model: Annotated[str, typer.Argument(help="A registered model: see `stance models`.")],
+    config: Annotated[
+        Path | None, typer.Option("--config", help="A TOML file whose keys override models/MODEL.toml.")
+    ] = None,
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", help="Override one config key: --set epochs=3 (repeatable).")
+    ] = None,
+    base_model: Annotated[
+        str | None, typer.Option("--base-model", help="Hub id or local folder to start from (transformer, embeddings).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Run directory [default: models/MODEL].")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Labelled .jsonl/.csv (text, stance, optional speaker) instead of gold."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run's meta.json.")] = False,
+) -> None:
+    """Train MODEL on the gold corpus (or --data) and save it with meta.json and a model card."""
+    import json
+
+    from stance.data import labelled_rows
+    from stance.models import registry
+    from stance.rowio import read_labelled
+    from stance.train import META, train_model
+
+    root = get_root(ctx)
+    overrides = registry.parse_overrides(sets or [])
+    if base_model is not None:
+        overrides["base_model"] = base_model
+    resolved = registry.load_config(model, config, overrides, root=root)
+    if data is not None:
+        rows, source = read_labelled(data), str(data)
+    else:
+        rows, source = labelled_rows(root), "gold corpus"
+        if not rows:
+            raise StanceError("no gold labels yet; label sentences first or pass --data FILE", path=root.gold_file)
+    run_dir = out or root.models / model
+    err_console.print(f"training [bold]{model}[/] on {len(rows)} sentences ({source}) -> {run_dir}")
+    run_dir = train_model(model, rows, out_dir=run_dir, config=resolved, seed=seed, data_source=source, progress=True)
+    meta = json.loads((run_dir / META).read_text(encoding="utf-8"))
+    meta["size_bytes"] = dir_size(run_dir)
+    if as_json:
+        print_json(meta)
+        return
+    resub = meta["resubstitution"]
+    console.print(
+        f"saved [bold]{run_dir}[/] in {meta['wall_seconds']:.1f} s, {meta['size_bytes'] / 1e6:.2f} MB; "
+        f"resubstitution accuracy {resub['accuracy']:.3f}, macro-F1 {resub['macro_f1']:.3f} "
+        "(training data: a fit check, not a test score)"
+    )

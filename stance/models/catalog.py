@@ -1,0 +1,35 @@
+"""What models exist and which have been trained: data for ``stance models``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from stance.models.common import MARKER
+from stance.models.registry import available, config_file, model_class
+from stance.paths import Root
+
+
+def model_catalog(root: Root) -> dict[str, Any]:
+    """Registered models (name, one-line summary, config file) and saved runs under ``models/``."""
+    models = []
+    for name in available():
+        doc = (model_class(name).__doc__ or "").strip().splitlines()
+        path = config_file(name, root)
+        models.append({"name": name, "summary": doc[0] if doc else "", "config": str(path) if path.is_file() else None})
+    runs = []
+    if root.models.is_dir():
+        for marker in sorted(root.models.glob(f"*/{MARKER}")):
+            run_dir = marker.parent
+            record: dict[str, Any] = {"path": str(run_dir), "model": None}
+            try:
+                record["model"] = json.loads(marker.read_text(encoding="utf-8")).get("model")
+                meta = json.loads((run_dir / "meta.json").read_text(encoding="utf-8"))
+                record.update(rows=meta.get("data", {}).get("rows"), date=meta.get("date"))
+            except (OSError, ValueError, AttributeError):
+                pass
+            runs.append(record)
+    return {"models": models, "runs": runs}
+
+
+__all__ = ["model_catalog"]

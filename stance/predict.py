@@ -1,0 +1,187 @@
+"""Predict the stance of sentences with a saved model, streamed in chunks.
+
+Input comes from command-line texts, a .txt/.jsonl/.csv file (see
+:mod:`stance.rowio`) or a whole new article split with the corpus splitter.
+Rows are read and predicted a chunk at a time, so memory stays bounded on a
+large file; within a chunk rows are sorted by length so that each batch
+pads to a similar length (the models pad each batch only to its longest
+row), and results go out in input order. Every input field is passed
+through; ``stance`` and one ``p_<stance>`` probability per class are added.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from stance.errors import StanceError
+from stance.models.base import StanceModel
+from stance.rowio import iter_records
+from stance.schema import STANCES
+
+OUTPUT_FORMATS = ("jsonl", "csv", "table")
+PROBA_COLUMNS = tuple(f"p_{stance}" for stance in STANCES)
+CHUNK = 256
+
+
+def text_records(texts: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Sentences given on the command line, blank ones refused."""
+    for number, text in enumerate(texts, start=1):
+        if not text.strip():
+            raise StanceError(f"sentence {number} is empty", field="TEXT")
+        yield {"text": text.strip()}
+
+
+def file_records(path: str | Path) -> Iterator[dict[str, Any]]:
+    """Records of a .txt, .jsonl or .csv file, streamed."""
+    for _, record in iter_records(path):
+        yield record
+
+
+def find_speakers_or_none() -> Callable[..., list[Any]] | None:
+    """The speaker finder if this install has it, else ``None`` (prediction then goes without speakers)."""
+    try:
+        from stance.speakers import find_speakers
+    except ImportError:
+        return None
+    return find_speakers
+
+
+def article_records(path: str | Path) -> list[dict[str, Any]]:
+    """A new article split like the corpus, with context and (when available) the speaker of each sentence."""
+    from stance.corpus import make_sentences, read_text_file
+    from stance.splitter import parse_header
+
+    path = Path(path)
+    raw = read_text_file(path)
+    sentences = make_sentences(path.stem, raw)
+    if not sentences:
+        raise StanceError("no sentences found in the article", path=path)
+    records = [
+        {
+            "index": s.index,
+            "paragraph": s.paragraph,
+            "text": s.text,
+            "context": sentences[s.index - 1].text if s.index > 0 else "",
+        }
+        for s in sentences
+    ]
+    finder = find_speakers_or_none()
+    if finder is not None:
+        header, _ = parse_header(raw)
+        for record, attribution in zip(records, finder(sentences, title=header.get("title")), strict=True):
+            record["speaker"] = attribution.speaker
+            record["speaker_type"] = attribution.speaker_type
+    return records
+
+
+def _chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def predict_records(
+    model: StanceModel,
+    records: Iterable[dict[str, Any]],
+    *,
+    chunk_size: int = CHUNK,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Yield each record with ``stance`` and ``p_<stance>`` added, in input order.
+
+    A field ``stance`` already in the input (e.g. a labelled file) is kept
+    as ``input_stance`` so predicting never hides what a person labelled.
+    """
+    for chunk in _chunks(records, chunk_size):
+        order = sorted(range(len(chunk)), key=lambda i: len(chunk[i]["text"]))
+        proba = model.predict_proba([chunk[i] for i in order])
+        results: list[dict[str, Any]] = [{} for _ in chunk]
+        for row, i in enumerate(order):
+            record = dict(chunk[i])
+            if "stance" in record and "input_stance" not in record:
+                record["input_stance"] = record.pop("stance")
+            record["stance"] = STANCES[int(proba[row].argmax())]
+            for column, value in zip(PROBA_COLUMNS, proba[row], strict=True):
+                record[column] = round(float(value), 6)
+            results[i] = record
+        yield from results
+        if on_progress is not None:
+            on_progress(len(chunk))
+
+
+class JsonlWriter:
+    """One JSON object per line."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+class CsvWriter:
+    """CSV with the first record's fields as the header (later extra fields are dropped)."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+        self.writer: csv.DictWriter | None = None
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        if self.writer is None:
+            fields = [k for k in record if k not in ("stance", *PROBA_COLUMNS)] + ["stance", *PROBA_COLUMNS]
+            self.writer = csv.DictWriter(self.handle, fieldnames=fields, extrasaction="ignore")
+            self.writer.writeheader()
+        self.writer.writerow({k: ("" if v is None else v) for k, v in record.items()})
+
+
+def write_records(records: Iterable[Mapping[str, Any]], handle: IO[str], fmt: str) -> int:
+    """Stream ``records`` to ``handle`` as jsonl or csv; return how many."""
+    if fmt not in ("jsonl", "csv"):
+        raise StanceError(f"unknown format {fmt!r}; allowed: {', '.join(OUTPUT_FORMATS)}", field="--format")
+    writer: JsonlWriter | CsvWriter = JsonlWriter(handle) if fmt == "jsonl" else CsvWriter(handle)
+    count = 0
+    for record in records:
+        writer.write(record)
+        count += 1
+    return count
+
+
+def write_file(records: Iterable[Mapping[str, Any]], path: str | Path, fmt: str) -> int:
+    """Stream ``records`` into ``path`` through a temporary file renamed at the end.
+
+    A crash or an error mid-way (a bad line 90,000 lines in) leaves no half
+    file behind, and an empty result leaves ``path`` untouched.
+    """
+    import os
+    import tempfile
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            count = write_records(records, handle, fmt)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if count:
+            os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return count
+
+
+def to_text(records: Iterable[Mapping[str, Any]], fmt: str) -> str:
+    """Render records in ``fmt`` as one string (small outputs, tests)."""
+    buffer = io.StringIO()
+    write_records(records, buffer, fmt)
+    return buffer.getvalue()
