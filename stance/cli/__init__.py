@@ -19,6 +19,9 @@ from stance.cli import annotate as annotate_cli
 from stance.cli import corpus, labels
 from stance.cli import evaluate as evaluate_cli
 from stance.cli import exchange as exchange_cli
+from stance.cli import models as models_cli
+from stance.cli import predict as predict_cli
+from stance.cli import train as train_cli
 from stance.cli._common import StanceGroup
 
 app = typer.Typer(
@@ -38,6 +41,9 @@ app.command("export")(exchange_cli.export_cmd)
 app.command("import")(exchange_cli.import_cmd)
 app.command("evaluate")(evaluate_cli.evaluate_cmd)
 app.command("errors")(evaluate_cli.errors_cmd)
+app.command("train")(train_cli.train_cmd)
+app.command("predict")(predict_cli.predict_cmd)
+app.command("models")(models_cli.models_cmd)
 
 
 def _version(value: bool) -> None:
