@@ -48,7 +48,6 @@ from stance.speakers.names import (
     EntityBook,
     clean_spaces,
     looks_like_org,
-    org_kind,
     strip_roles,
 )
 
@@ -115,11 +114,11 @@ _GROUP_SOURCE = re.compile(
 )
 _RESPONDENTS = re.compile(r"\b(?:respondents|per cent|percent|%|of those (?:polled|surveyed|asked))", re.IGNORECASE)
 _DEMONYMS = {"india": "Indian", "us": "US", "u.s.": "US", "america": "US", "china": "Chinese", "france": "French"}
+_GENERIC_NOUNS = "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
+#: "the union", "a trade union", "the French company"; or a bare headline noun ("Department denies ...").
 _GENERIC = re.compile(
-    r"^(?:the|a|an|its|their)?\s*(?:[a-z-]+\s+)?(?P<noun>"
-    + "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
-    + r")$",
-    re.IGNORECASE,
+    rf"^(?:(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir)\s+(?:[a-zA-Z-]+\s+)?(?P<noun>{_GENERIC_NOUNS})"
+    rf"|(?P<bare>(?i:{_GENERIC_NOUNS})))$"
 )
 _GENERIC_PERSON = re.compile(
     r"^(?:the|[A-Z][\w.]*['’]s)\s+(?:[\w-]+\s+){0,2}(?:minister|adviser|advisor|analyst|economist|chairman|chairwoman|president|"
@@ -157,7 +156,7 @@ class ArticleState:
     last_document: Entity | None = None
 
     def entity(self, name: str, type_: str) -> Entity:
-        kind = org_kind(name) if type_ == ORGANISATION else ""
+        kind = self.book.kind(name) if type_ == ORGANISATION else ""
         return Entity(name=name, type=type_, kind=kind)
 
     def last_fitting(self, *, type_: str | None = None, kind: str | None = None) -> Entity | None:
@@ -209,7 +208,7 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
     for m in re.finditer(r"\bgovernment\b", clean, re.IGNORECASE):
         if not re.search(r"\b(?:Indian|US|American|French|German|Chinese|foreign)\s+$", clean[: m.start()]):
             found.append((m.start(), "government"))
-    return [Entity(name=name, type=ORGANISATION, kind=org_kind(name)) for _, name in sorted(found)]
+    return [Entity(name=name, type=ORGANISATION, kind=book.kind(name)) for _, name in sorted(found)]
 
 
 _NOT_ORG_ACRONYMS = frozenset(
@@ -262,12 +261,12 @@ class SpeakerFinder:
                 if word.lower() in ("the", "a", "an", "in", "according") or word.lower() in ROLE_WORDS:
                     continue
                 name = abbr.group("abbr") if abbr else book.organisation(word)
-                return Mention("entity", Entity(name, ORGANISATION, org_kind(name)))
+                return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
             return None
         spokes = _SPOKES_AFTER.match(phrase) or _SPOKES_BEFORE.match(phrase)
         if spokes and re.search(r"[A-Z]", spokes.group("org")):
             name = book.organisation(spokes.group("org"))
-            return Mention("entity", Entity(name, ORGANISATION, org_kind(name)))
+            return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
         unnamed = _UNNAMED_ALONE.match(phrase)
         if unnamed:
             if re.match(r"(?:staff|employee|worker)", unnamed.group("noun"), re.IGNORECASE):
@@ -275,7 +274,7 @@ class SpeakerFinder:
             return Mention("back-org", org_kind="salient")
         generic = _GENERIC.match(phrase)
         if generic:
-            kind = GENERIC_ORG_NOUNS[generic.group("noun").lower()]
+            kind = GENERIC_ORG_NOUNS[(generic.group("noun") or generic.group("bare")).lower()]
             if kind == GOVERNMENT and not re.search(r"\b(?:Indian|US|American|foreign)\b", phrase, re.IGNORECASE):
                 return Mention("entity", Entity("government", ORGANISATION, GOVERNMENT))
             return Mention("back-org", org_kind=kind)
@@ -284,7 +283,7 @@ class SpeakerFinder:
         abbr = _ABBR_IN.search(phrase)
         if abbr:
             name = abbr.group("abbr")
-            return Mention("entity", Entity(name, ORGANISATION, org_kind(name)))
+            return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
         of_org = re.fullmatch(r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+)\s+(?:of|at|from)\s+.+", phrase)
         if of_org and not looks_like_org(of_org.group("name")):  # "Liane Graves of UNIFI"
             name = book.person(of_org.group("name"))
@@ -315,7 +314,7 @@ class SpeakerFinder:
         name = book.organisation(tail)
         if name.lower() in ROLE_WORDS or name.lower() in ("i", "we"):
             return None
-        return Mention("entity", Entity(name, ORGANISATION, org_kind(name)))
+        return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
 
     def resolve(self, mention: Mention) -> Entity | None:
         state = self.state

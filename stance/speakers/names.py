@@ -217,6 +217,15 @@ class EntityBook:
                     book.persons.append(name)
         return book
 
+    def kind(self, name: str) -> str:
+        """An organisation's kind, from the long form the article defines for it if any."""
+        kinds = {org_kind(long) for long, short in self.abbreviations.items() if short == name}
+        kinds.add(org_kind(name))
+        for kind in (UNION, DEPARTMENT, GOVERNMENT):  # a kind word anywhere beats the default
+            if kind in kinds:
+                return kind
+        return COMPANY
+
     def _not_a_name(self, name: str) -> bool:
         tokens = name.split()
         if any(t.lower() in _NOT_NAME for t in tokens):
