@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from stance import __version__
+from stance.cli import actors as actors_cli
 from stance.cli import adjudicate as adjudicate_cli
 from stance.cli import agreement as agreement_cli
 from stance.cli import annotate as annotate_cli
@@ -21,6 +22,7 @@ from stance.cli import evaluate as evaluate_cli
 from stance.cli import exchange as exchange_cli
 from stance.cli import models as models_cli
 from stance.cli import predict as predict_cli
+from stance.cli import speakers as speakers_cli
 from stance.cli import train as train_cli
 from stance.cli._common import StanceGroup
 
@@ -44,6 +46,8 @@ app.command("errors")(evaluate_cli.errors_cmd)
 app.command("train")(train_cli.train_cmd)
 app.command("predict")(predict_cli.predict_cmd)
 app.command("models")(models_cli.models_cmd)
+app.add_typer(speakers_cli.app, name="speakers")
+app.command("actors")(actors_cli.actors_cmd)
 
 
 def _version(value: bool) -> None:

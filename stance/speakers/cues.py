@@ -325,7 +325,7 @@ def find_cues(text: str) -> list[Cue]:
         cues.append(Cue("quoted-as-saying", quoted.group("np"), "quoted ... as saying", *quoted.span()))
     according = re.search(r"\baccording to (?P<np>[^,;:§]+)", m, re.IGNORECASE)
     if according:
-        np = according.group("np").strip()
+        np = according.group("np").strip().rstrip(".!?")
         if np[:1].islower() and len(np.split()) > 3:  # "according to press reports the UK's Barclays Bank is ..."
             np = re.split(r"\s+(?=the\b|a\b|an\b|[A-Z])", np, maxsplit=1)[0]
         cues.append(Cue("according-to", np, "according to", according.start(), according.end("np")))

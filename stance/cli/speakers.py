@@ -1,0 +1,135 @@
+"""``stance speakers``: measure the speaker finder and show its attributions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from stance.cli._common import console, get_root, new_app, print_json
+
+app = new_app("Find who says each sentence: evaluate the finder against gold, show an article's speakers.")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _print_result(result: dict[str, Any], *, misses: int) -> None:
+    overall = result["overall"]
+    table = Table(title=f"speaker finder vs {result['source']}: {overall['n']} sentences")
+    for column in ("article", "sentences", "speaker", "type", "author/quoted"):
+        table.add_column(column, justify="left" if column == "article" else "right")
+    for row in result["articles"]:
+        table.add_row(
+            row["article"],
+            str(row["n"]),
+            _pct(row["speaker_accuracy"]),
+            _pct(row["type_accuracy"]),
+            _pct(row["quoted_accuracy"]),
+        )
+    table.add_section()
+    table.add_row(
+        "overall",
+        str(overall["n"]),
+        f"[bold]{_pct(overall['speaker_accuracy'])}[/] ({overall['speaker_correct']}/{overall['n']})",
+        _pct(overall["type_accuracy"]),
+        _pct(overall["quoted_accuracy"]),
+    )
+    console.print(table)
+
+    conf = result["confusion"]
+    matrix = Table(title="confusion: the most frequent gold speakers and what the finder said")
+    for column in ("gold speaker", "sentences", "found", "finder said instead"):
+        matrix.add_column(column, justify="right" if column in ("sentences", "found") else "left")
+    for i, (label, row) in enumerate(zip(conf["labels"], conf["matrix"], strict=True)):
+        others = [f"{conf['labels'][j]} ({v})" for j, v in enumerate(row) if v and j != i]
+        matrix.add_row(label, str(sum(row)), str(row[i]), ", ".join(others) or "·")
+    console.print(matrix)
+
+    shown = result["misses"][:misses] if misses >= 0 else result["misses"]
+    if not result["misses"]:
+        console.print("no misses")
+        return
+    table = Table(title=f"misses ({len(shown)} of {len(result['misses'])})", expand=True)
+    table.add_column("sentence", style="dim", ratio=1)
+    table.add_column("gold", ratio=1)
+    table.add_column("finder", ratio=1)
+    table.add_column("evidence / text", ratio=3)
+    for miss in shown:
+        table.add_row(
+            miss["sent_id"],
+            miss["gold_speaker"],
+            f"[red]{miss['pred_speaker']}[/]",
+            f"[dim]{miss['evidence']}[/]\n{miss['text']}",
+        )
+    console.print(table)
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    ctx: typer.Context,
+    article: Annotated[str | None, typer.Option(help="Only this article (see `stance corpus list`).")] = None,
+    patterns: Annotated[
+        Path | None,
+        typer.Option(
+            help="Measure on a pattern file of made-up snippets instead of the corpus "
+            "(e.g. tests/data/attribution_patterns.jsonl)."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option(help="Speakers in the confusion table.")] = 8,
+    misses: Annotated[int, typer.Option(help="Misses to list (-1: all).")] = 30,
+    as_json: JsonOpt = False,
+) -> None:
+    """Speaker, speaker-type and author-vs-quoted accuracy against gold, per article and overall."""
+    from stance.speaker_eval import evaluate_corpus, evaluate_patterns
+
+    if patterns is not None:
+        result = evaluate_patterns(patterns, top=top)
+    else:
+        result = evaluate_corpus(get_root(ctx), article=article, top=top)
+    if as_json:
+        print_json(result)
+        return
+    _print_result(result, misses=misses)
+
+
+@app.command("show")
+def show_cmd(
+    ctx: typer.Context,
+    article: Annotated[str | None, typer.Argument(help="Article id (see `stance corpus list`).")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="A plain UTF-8 text file not in the corpus (split like the corpus).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """An article's sentences with the finder's speaker, evidence and confidence (and gold when labelled)."""
+    from stance.speakers.report import attribute_article, attribute_file
+
+    if (article is None) == (file is None):
+        from stance.errors import StanceError
+
+        raise StanceError("give an article id or --file PATH (one of them)")
+    title, records = attribute_file(file) if file is not None else attribute_article(get_root(ctx), article)
+    if as_json:
+        print_json(records)
+        return
+    console.print(f"[bold]{title}[/]")
+    table = Table(expand=True)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("¶", justify="right", style="dim")
+    table.add_column("speaker", no_wrap=True)
+    table.add_column("evidence", style="dim", ratio=1)
+    table.add_column("text", ratio=3)
+    for r in records:
+        speaker = r["speaker"] if r["speaker"] != "author" else "[dim]author[/]"
+        if r.get("gold_speaker") is not None and r["gold_speaker"].casefold() != r["speaker"].casefold():
+            speaker += f"\n[red]gold: {r['gold_speaker']}[/]"
+        table.add_row(
+            str(r["index"]), str(r["paragraph"]), speaker, f"{r['evidence']} ({r['confidence']:.2f})", r["text"]
+        )
+    console.print(table, markup=True)
