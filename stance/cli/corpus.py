@@ -138,6 +138,9 @@ def add_cmd(
     publication: Annotated[str | None, typer.Option(help="Publication, only if the text says it.")] = None,
     date: Annotated[str | None, typer.Option(help="Publication date, only if known.")] = None,
     origin: Annotated[str, typer.Option(help="'source' for the four seed articles, 'added' for any other.")] = "added",
+    suggest: Annotated[
+        bool, typer.Option(help="Record the speaker finder's suggestions in annotations/suggestions/.")
+    ] = True,
 ) -> None:
     """Add an article to corpus/ and append its sentences, unlabelled, to the table."""
     article, sentences = add_article(
@@ -151,6 +154,10 @@ def add_cmd(
         origin=origin,
     )
     console.print(f"added [bold]{article.id}[/]: {len(sentences)} sentences, unlabelled")
+    if suggest:
+        from stance.cli.speakers import record_suggestions
+
+        record_suggestions(get_root(ctx), article.id, sentences, title=article.title)
 
 
 @app.command("split")

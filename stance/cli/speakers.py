@@ -9,6 +9,8 @@ import typer
 from rich.table import Table
 
 from stance.cli._common import console, get_root, new_app, print_json
+from stance.paths import Root
+from stance.schema import Sentence
 
 app = new_app("Find who says each sentence: evaluate the finder against gold, show an article's speakers.")
 
@@ -68,6 +70,19 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
             f"[dim]{miss['evidence']}[/]\n{miss['text']}",
         )
     console.print(table)
+
+
+def record_suggestions(root: Root, article: str, sentences: list[Sentence], *, title: str | None = None) -> None:
+    """Write the finder's speaker suggestions for a new article and say what it found (used by `corpus add`)."""
+    from collections import Counter
+
+    from stance.speakers.report import write_suggestions
+
+    path, records = write_suggestions(root, article, sentences, title=title)
+    quoted = Counter(r["speaker"] for r in records if r["speaker_type"] != "author")
+    found = ", ".join(f"{name} ({n})" for name, n in quoted.most_common(5)) or "none"
+    console.print(f"suggested speakers: {sum(quoted.values())}/{len(records)} sentences attributed to a source: {found}")
+    console.print(f"[dim]suggestions (not gold): {path}[/]")
 
 
 @app.command("evaluate")

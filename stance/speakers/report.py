@@ -58,8 +58,10 @@ def suggestions_path(root: Root, article_id: str) -> Path:
     return root.annotations / "suggestions" / f"{article_id}.jsonl"
 
 
-def write_suggestions(root: Root, article_id: str, sentences: list[Sentence], *, title: str | None = None) -> Path:
-    """Store the finder's speakers for an article's sentences (never in gold); return the file."""
+def write_suggestions(
+    root: Root, article_id: str, sentences: list[Sentence], *, title: str | None = None
+) -> tuple[Path, list[dict[str, Any]]]:
+    """Store the finder's speakers for an article's sentences (never in gold); return the file and records."""
     path = suggestions_path(root, article_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     records = [
@@ -74,4 +76,4 @@ def write_suggestions(root: Root, article_id: str, sentences: list[Sentence], *,
         for r in records_for(sentences, title=title)
     ]
     write_jsonl(path, records)
-    return path
+    return path, records
