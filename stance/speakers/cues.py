@@ -327,7 +327,7 @@ def find_cues(text: str) -> list[Cue]:
     if according:
         np = according.group("np").strip().rstrip(".!?")
         if np[:1].islower() and len(np.split()) > 3:  # "according to press reports the UK's Barclays Bank is ..."
-            np = re.split(r"\s+(?=the\b|a\b|an\b|[A-Z])", np, maxsplit=1)[0]
+            np = re.split(r"\s+(?=(?:the|a|an)\s)", np, maxsplit=1)[0]
         cues.append(Cue("according-to", np, "according to", according.start(), according.end("np")))
     for_x = _FOR_X.match(m)
     if for_x:

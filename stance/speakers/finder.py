@@ -32,6 +32,7 @@ from stance.speakers.cues import (
     Cue,
     find_cues,
     has_direct_quote,
+    leading_subject,
     starts_with_quote,
 )
 from stance.speakers.names import (
@@ -365,7 +366,20 @@ class SpeakerFinder:
         if result is None:
             result = self._continuation(text, paragraph, index)
         state.mentions.extend(_org_mentions(text, state.book))
+        self._remember_subject(text)
         return result
+
+    def _remember_subject(self, text: str) -> None:
+        """A named sentence subject is a mention too ("Halden Logistics has opened ..." ... "The firm said")."""
+        subject = leading_subject(text)
+        if not subject or (
+            len(subject.split()) < 2 and not re.search(rf"[^.!?]\s{re.escape(subject)}\b", self.state.book.text)
+        ):
+            return
+        mention = self.parse_subject(subject)
+        if mention is not None and mention.kind == "entity" and mention.entity is not None:
+            if mention.entity.name not in ("government",):
+                self.state.mentions.append(mention.entity)
 
     def _remember(self, entity: Entity, cue: Cue, text: str, paragraph: int, index: int, result: Attribution) -> None:
         state = self.state

@@ -53,7 +53,9 @@ ORG_WORDS = frozenset(
     authority board trust party committee bureau society centre center university college partners holdings
     systems technologies technology solutions consulting consultancy network networks international industries
     telecom telecommunications airways insurance capital foundation organisation organization programme
-    program house parliament congress senate cabinet treasury executive nhs
+    program house parliament congress senate cabinet treasury executive nhs software logistics energy motors
+    airlines airline media foods retail pharmaceuticals pharma financial finance electronics engineering
+    communications labs digital health security outsourcing consultants enterprises ventures brands stores
     """.split()
 )
 
