@@ -81,7 +81,8 @@ def record_suggestions(root: Root, article: str, sentences: list[Sentence], *, t
     path, records = write_suggestions(root, article, sentences, title=title)
     quoted = Counter(r["speaker"] for r in records if r["speaker_type"] != "author")
     found = ", ".join(f"{name} ({n})" for name, n in quoted.most_common(5)) or "none"
-    console.print(f"suggested speakers: {sum(quoted.values())}/{len(records)} sentences attributed to a source: {found}")
+    attributed = f"{sum(quoted.values())}/{len(records)}"
+    console.print(f"suggested speakers: {attributed} sentences attributed to a source: {found}")
     console.print(f"[dim]suggestions (not gold): {path}[/]")
 
 

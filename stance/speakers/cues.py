@@ -284,6 +284,8 @@ def find_cues(text: str) -> list[Cue]:
         start, end = match.span("verb")
         before, after = m[:start], m[end:]
         statement = "statement" in verb.lower()
+        if re.search(r"\b(?:not|never|n't)\s+$", before):
+            continue  # "did not respond", "has never said": no words to attribute
         if _PASSIVE.search(before) and re.match(r"\w+(?:ed|en|wn|ld|ht|od)\b", verb):
             continue  # passive: "as revealed by", "it is believed that"
         if re.search(rf"{MASK}\s*[,.!?–—-]?\s*$", before):

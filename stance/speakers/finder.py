@@ -338,7 +338,7 @@ class SpeakerFinder:
         if mention.org_kind in (UNION, DEPARTMENT):
             return state.last_fitting(type_=ORGANISATION, kind=mention.org_kind)
         if mention.org_kind == COMPANY:
-            return state.last_fitting(type_=ORGANISATION, kind=COMPANY) or state.last_fitting(type_=ORGANISATION)
+            return state.last_fitting(type_=ORGANISATION, kind=COMPANY)  # never a union or a department
         # "it": the last organisation that spoke, else the last one named
         return state.last_fitting(type_=ORGANISATION)
 

@@ -262,6 +262,9 @@ class EntityBook:
     def organisation(self, phrase: str) -> str:
         """The article's short name for an organisation mention."""
         name = clean_spaces(phrase)
+        defined = re.search(r"\((?P<short>[A-Z][A-Za-z&]{1,9})\)", name)
+        if defined:  # "the Public and Commercial Services (PCS) union" names itself
+            return defined.group("short")
         name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
         name = re.sub(r"['’]s$", "", name)
         lower = name.lower()

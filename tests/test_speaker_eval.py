@@ -1,0 +1,137 @@
+"""Speaker scoring (pure) and the ``stance speakers`` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stance.cli import app
+from stance.paths import Root
+from stance.speaker_eval import confusion, normalise_speaker, score
+
+PATTERNS = Path(__file__).parent / "data" / "attribution_patterns.jsonl"
+
+
+def rec(article: str, gold: str, pred: str, gold_type: str = "person", pred_type: str = "person") -> dict:
+    if gold == "author":
+        gold_type = "author"
+    if pred == "author":
+        pred_type = "author"
+    return {
+        "sent_id": f"{article}:0",
+        "article": article,
+        "text": "t",
+        "gold_speaker": gold,
+        "gold_type": gold_type,
+        "pred_speaker": pred,
+        "pred_type": pred_type,
+        "evidence": "e",
+    }
+
+
+def test_score_by_hand() -> None:
+    records = [
+        rec("a", "author", "author"),
+        rec("a", "Jane Hill", "Jane Hill"),
+        rec("a", "Jane Hill", "Hill"),  # wrong name, right type, right "quoted"
+        rec("b", "PCS", "author", gold_type="organisation"),  # wrong on all three
+        rec("b", "UNIFI", "Unifi", gold_type="organisation", pred_type="organisation"),  # case is normalised
+    ]
+    result = score(records)
+    overall = result["overall"]
+    assert overall["n"] == 5
+    assert overall["speaker_accuracy"] == pytest.approx(3 / 5)
+    assert overall["type_accuracy"] == pytest.approx(4 / 5)
+    assert overall["quoted_accuracy"] == pytest.approx(4 / 5)
+    assert [a["article"] for a in result["articles"]] == ["a", "b"]
+    assert result["articles"][0]["speaker_accuracy"] == pytest.approx(2 / 3)
+    assert [m["pred_speaker"] for m in result["misses"]] == ["Hill", "author"]
+
+
+def test_confusion_rows_sum_to_gold_counts() -> None:
+    records = [rec("a", "X", "X"), rec("a", "X", "Y"), rec("a", "Y", "Y"), rec("a", "Z", "X")]
+    table = confusion(records, top=2)
+    assert table["labels"] == ["X", "Y", "(other)"]
+    assert table["matrix"] == [[1, 1, 0], [0, 1, 0], [1, 0, 0]]
+
+
+def test_normalise_speaker() -> None:
+    assert normalise_speaker("Georgina  O’Toole") == normalise_speaker("georgina o'toole")
+
+
+def test_cli_evaluate_json(project: Root, runner) -> None:
+    result = runner.invoke(app, ["speakers", "evaluate", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["overall"]["speaker_accuracy"] >= 0.95
+    assert {"articles", "confusion", "misses"} <= set(data)
+
+
+def test_cli_evaluate_one_article_and_table(project: Root, runner) -> None:
+    result = runner.invoke(app, ["speakers", "evaluate", "--article", "hp-dwp-staff-strike-india"])
+    assert result.exit_code == 0, result.output
+    assert "hp-dwp" in result.output and "overall" in result.output and "(11/11)" in result.output
+
+
+def test_cli_evaluate_unknown_article_is_one_line(project: Root, runner) -> None:
+    result = runner.invoke(app, ["speakers", "evaluate", "--article", "nope"])
+    assert result.exit_code == 1
+    assert "Can't find article 'nope'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_evaluate_patterns(runner) -> None:
+    result = runner.invoke(app, ["speakers", "evaluate", "--patterns", str(PATTERNS), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["overall"]["n"] >= 80
+
+
+def test_cli_show_article_json(project: Root, runner) -> None:
+    result = runner.invoke(app, ["speakers", "show", "hp-dwp-staff-strike-india", "--json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    serwotka = [r for r in records if r["speaker"] == "Mark Serwotka"]
+    assert serwotka and all(r["gold_speaker"] == "Mark Serwotka" for r in serwotka)
+    assert {"evidence", "confidence", "rule", "paragraph"} <= set(records[0])
+
+
+def test_cli_show_file(tmp_path: Path, runner) -> None:
+    path = tmp_path / "new.txt"
+    path.write_text('title: A test\n\nAnn Lee said: "We object."\n\n"Strongly."\n', encoding="utf-8")
+    result = runner.invoke(app, ["speakers", "show", "--file", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert [r["speaker"] for r in json.loads(result.output)] == ["Ann Lee", "Ann Lee"]
+    table = runner.invoke(app, ["speakers", "show", "--file", str(path)])
+    assert table.exit_code == 0 and "A test" in table.output
+
+
+def test_cli_show_needs_exactly_one_source(project: Root, runner) -> None:
+    result = runner.invoke(app, ["speakers", "show"])
+    assert result.exit_code == 1
+    assert "give an article id or --file" in result.output
+
+
+def test_corpus_add_records_suggestions_not_gold(project: Root, runner, tmp_path: Path) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(
+        'title: Bank moves jobs\n\nArden Bank will move 90 jobs to Pune.\n\n"It is a disgrace," said Lou Pike.\n',
+        encoding="utf-8",
+    )
+    gold_before = project.gold_file.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "add", str(path)])
+    assert result.exit_code == 0, result.output
+    suggestions = project.annotations / "suggestions" / "bank-moves-jobs.jsonl"
+    records = [json.loads(line) for line in suggestions.read_text(encoding="utf-8").splitlines()]
+    assert [r["speaker"] for r in records] == ["author", "Lou Pike"]
+    assert records[1]["sent_id"] == "bank-moves-jobs:001" and records[1]["evidence"]
+    assert project.gold_file.read_text(encoding="utf-8") == gold_before
+
+
+def test_corpus_add_no_suggest(project: Root, runner, tmp_path: Path) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text("title: Quiet\n\nNothing was said.\n", encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "add", str(path), "--no-suggest"])
+    assert result.exit_code == 0, result.output
+    assert not (project.annotations / "suggestions").exists()
