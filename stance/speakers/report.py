@@ -77,3 +77,29 @@ def write_suggestions(
     ]
     write_jsonl(path, records)
     return path, records
+
+
+def finder_speakers(root: Root, *, articles: set[str] | None = None) -> dict[str, Any]:
+    """The finder's :class:`Attribution` for every corpus sentence, by sent_id (one pass per article)."""
+    from itertools import groupby
+
+    found: dict[str, Any] = {}
+    for article, group in groupby(load_sentences(root), key=lambda s: s.article):
+        if articles is not None and article not in articles:
+            continue
+        items = list(group)
+        for sentence, attribution in zip(items, find_speakers(items), strict=True):
+            found[sentence.sent_id] = attribution
+    return found
+
+
+def with_finder_speakers(root: Root, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of ``rows`` whose speaker and speaker_type are the finder's (for the speaker ablation).
+
+    Training with gold speakers and testing with the finder's is what a user
+    predicting on a new article gets; this gives the rows for that.
+    """
+    found = finder_speakers(root, articles={r["article"] for r in rows})
+    return [
+        {**r, "speaker": found[r["sent_id"]].speaker, "speaker_type": found[r["sent_id"]].speaker_type} for r in rows
+    ]
