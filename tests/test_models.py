@@ -66,13 +66,13 @@ def test_project_config_file_lists_exactly_the_defaults(name):
 def test_config_layers_and_unknown_keys(project, tmp_path):
     extra = tmp_path / "mine.toml"
     extra.write_text("C = 3\nuse_speaker = true\n")
-    config = registry.load_config("tfidf", extra, {"min_df": 2}, root=project)
-    assert config["C"] == 3.0 and config["use_speaker"] is True and config["min_df"] == 2
+    config = registry.load_config("tfidf", extra, {"word_ngram_max": 3}, root=project)
+    assert config["C"] == 3.0 and config["use_speaker"] is True and config["word_ngram_max"] == 3
     extra.write_text("colour = 'blue'\n")
     with pytest.raises(StanceError, match=r"mine.toml: colour: unknown key; allowed: C, "):
         registry.load_config("tfidf", extra, root=project)
-    with pytest.raises(StanceError, match=r"min_df: expected int, got str"):
-        registry.load_config("tfidf", overrides={"min_df": "two"}, root=project)
+    with pytest.raises(StanceError, match=r"word_ngram_max: expected int, got str"):
+        registry.load_config("tfidf", overrides={"word_ngram_max": "two"}, root=project)
 
 
 def test_parse_overrides_reads_toml_values_and_plain_strings():

@@ -29,6 +29,7 @@ from stance.models.common import (
     class_counts,
     compose_all,
     full_proba,
+    one_thread,
     pick_device,
     read_marker,
     require_files,
@@ -108,9 +109,10 @@ class EmbeddingModel(ModelBase):
         started = time.perf_counter()
         features = self.embed(train)
         embedded = time.perf_counter()
-        self.head = LogisticRegression(
-            C=self.config["C"], class_weight="balanced", max_iter=self.config["max_iter"], random_state=self.seed
-        ).fit(features, labels)
+        with one_thread():
+            self.head = LogisticRegression(
+                C=self.config["C"], class_weight="balanced", max_iter=self.config["max_iter"], random_state=self.seed
+            ).fit(features, labels)
         return {
             "train_size": len(train),
             "class_counts": class_counts(train),
@@ -127,7 +129,9 @@ class EmbeddingModel(ModelBase):
             raise StanceError("the model is not trained yet")
         if len(rows) == 0:
             return np.zeros((0, 3))
-        proba = self.head.predict_proba(self.embed(rows))
+        features = self.embed(rows)
+        with one_thread():
+            proba = self.head.predict_proba(features)
         return full_proba(proba, [int(c) for c in self.head.classes_])
 
     def save(self, run_dir: Path) -> None:
