@@ -123,11 +123,16 @@ def load_articles(root: Root) -> list[Article]:
 
 
 def article_text(root: Root, article_id: str) -> str:
-    """The raw text of an article."""
+    """The raw text of an article, byte for byte (no newline translation).
+
+    Sentence offsets index this exact text, so "\r\n" must stay "\r\n":
+    universal-newline reading would shift every offset after the first line.
+    """
     path = root.corpus / f"{check_slug(article_id)}.txt"
     if not path.exists():
         raise StanceError("raw text of the article is missing", path=path)
-    return path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
 
 
 def get_article(root: Root, article_id: str) -> Article:

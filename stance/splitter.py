@@ -229,12 +229,21 @@ def parse_header(raw: str) -> tuple[dict[str, str], int]:
     them ``key: value`` with a key from :data:`HEADER_KEYS`; it is not text
     of the article, so the splitter skips it.
     """
-    block = re.match(r"\s*((?:[^\n]*\S[^\n]*\n?)+?)(?:\n[ \t]*\n|\s*$)", raw)
-    if not block:
-        return {}, 0
-    lines = block.group(1).splitlines()
-    matches = [_HEADER_LINE.match(line.strip()) for line in lines]
-    if not lines or not all(matches):
+    # A plain line scan, not one regex over the text: a nested-quantifier
+    # pattern backtracked exponentially on "\r\n" files.
+    matches = []
+    end = 0
+    pos = len(raw) - len(raw.lstrip())
+    while pos < len(raw):
+        stop = raw.find("\n", pos)
+        stop = len(raw) if stop < 0 else stop
+        line = raw[pos:stop]
+        if not line.strip():
+            break
+        matches.append(_HEADER_LINE.match(line.strip()))
+        end = pos + len(line.rstrip())
+        pos = stop + 1
+    if not matches or not all(matches):
         return {}, 0
     header = {m.group(1).lower(): m.group(2).strip() for m in matches if m}
-    return header, block.end(1)
+    return header, end

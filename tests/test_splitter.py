@@ -247,3 +247,17 @@ def test_corpus_split_check_passes_on_the_repository(repo_root):
     result = CliRunner().invoke(app, ["--root", str(repo_root.path), "corpus", "split", "--check"])
     assert result.exit_code == 0, result.output
     assert "up to date" in result.output
+
+
+def test_crlf_header_is_read_quickly():
+    """The old one-regex header parser backtracked exponentially on "\\r\\n" files: run it with a time limit."""
+    raw = "source: https://example.com/a\r\ntitle: A title\r\n\r\n" + "A sentence of the body here.\r\n" * 40
+    code = (
+        "import sys; from stance.splitter import parse_header; print(parse_header(sys.stdin.buffer.read().decode())[0])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=raw, capture_output=True, text=True, timeout=30, check=True
+    ).stdout
+    assert out.strip() == "{'source': 'https://example.com/a', 'title': 'A title'}"
+    header, body = parse_header(raw)
+    assert raw[body:].lstrip().startswith("A sentence of the body")

@@ -15,6 +15,7 @@ from stance.cli._common import STANCE_STYLE, console, err_console, get_root, new
 from stance.corpus import add_article, get_article, load_sentences, split_corpus
 from stance.errors import StanceError
 from stance.jsonl import append_jsonl
+from stance.paths import Root
 from stance.schema import STANCES
 from stance.summary import corpus_summary
 
@@ -107,23 +108,28 @@ def show_cmd(
     if as_json:
         print_json(records)
         return
-    console.print(f"[bold]{meta.title}[/]  [dim]({meta.id}, {meta.publication or 'publication not stated'})[/]")
-    table = Table(show_lines=False, expand=True)
+    heading = Text(meta.title, style="bold")
+    heading.append(f"  ({meta.id}, {meta.publication or 'publication not stated'})", style="dim")
+    console.print(heading)
+    # Sentence ids are "<article>:<index>"; the article is in the heading, so
+    # the table shows ":<index>" and leaves the width to the text. Cells are
+    # Text, not markup: article text has brackets ("[DWP]") that rich would eat.
+    table = Table(show_lines=False, expand=True, caption=f"id = {meta.id}:NNN, ¶ = paragraph")
     table.add_column("id", no_wrap=True, style="dim")
     table.add_column("¶", justify="right", style="dim")
-    table.add_column("speaker", no_wrap=True)
+    table.add_column("speaker", max_width=24)
     table.add_column("stance", no_wrap=True)
     table.add_column("text", ratio=1)
     for r in records:
         style = STANCE_STYLE.get(r["stance"], "")
         table.add_row(
-            r["id"],
+            f":{r['index']:03d}",
             str(r["paragraph"]),
-            r["speaker"] or "-",
-            f"[{style}]{r['stance'] or 'unlabelled'}[/]",
-            f"[{style}]{r['text']}[/]" if r["stance"] != "neutral" else r["text"],
+            Text(r["speaker"] or "-"),
+            Text(r["stance"] or "unlabelled", style=style),
+            Text(r["text"], style=style if r["stance"] != "neutral" else ""),
         )
-    console.print(table, markup=True)
+    console.print(table)
 
 
 @app.command("add")
@@ -179,7 +185,8 @@ def split_cmd(
     # that does not exist is an error); with no table yet there is nothing to check.
     table = load_sentences(root)
     gold = load_gold(root, known_ids={s.sent_id for s in table} if table else None)
-    result = split_corpus(root, labelled_ids=set(gold), write=not check)
+    held = _annotator_labelled_ids(root)
+    result = split_corpus(root, labelled_ids=set(gold) | set(held), write=not check)
     for item in result.stale:
         err_console.print(
             f"stale label {item['sent_id']}: text was {item['old_text']!r}, now {item['new_text']!r}",
@@ -200,8 +207,17 @@ def split_cmd(
             "annotations/stale.jsonl)",
             path=root.sentences_file,
         )
+    moved = 0
     if result.stale:
         stale_ids = {item["sent_id"] for item in result.stale}
+        in_histories = sorted(stale_ids & set(held))
+        if in_histories:
+            names = sorted({name for sid in in_histories for name in held[sid]})
+            raise StanceError(
+                f"{len(in_histories)} stale label(s) are in annotator histories ({', '.join(names)}), e.g. "
+                f"{in_histories[0]}; --force only moves gold labels, so nothing was written",
+                path=root.annotators,
+            )
         append_jsonl(
             root.annotations / "stale.jsonl",
             [
@@ -210,8 +226,24 @@ def split_cmd(
             ],
         )
         write_labels(root.gold_file, [lab for sid, lab in gold.items() if sid not in stale_ids])
+        moved = len(stale_ids)
         result = split_corpus(root, labelled_ids=set(), write=True)
     console.print(
         f"{len(result.sentences)} sentences, {len(result.changed)} changed"
-        + (f", {len(stale_ids)} stale labels moved" if force and result.stale else "")
+        + (f", {moved} stale gold label(s) moved to annotations/stale.jsonl" if moved else "")
     )
+
+
+def _annotator_labelled_ids(root: Root) -> dict[str, list[str]]:
+    """Sentence ids labelled in any annotator history, with who labelled them.
+
+    A re-split must not re-attach these either; histories are append-only,
+    so they are never rewritten here.
+    """
+    from stance.annotate.store import load_annotators
+
+    held: dict[str, list[str]] = {}
+    for name, labels in load_annotators(root).items():
+        for sid in labels:
+            held.setdefault(sid, []).append(name)
+    return held
