@@ -17,6 +17,7 @@ from stance.cli import actors as actors_cli
 from stance.cli import adjudicate as adjudicate_cli
 from stance.cli import agreement as agreement_cli
 from stance.cli import annotate as annotate_cli
+from stance.cli import benchmark as benchmark_cli
 from stance.cli import corpus, labels
 from stance.cli import evaluate as evaluate_cli
 from stance.cli import exchange as exchange_cli
@@ -43,6 +44,7 @@ app.command("export")(exchange_cli.export_cmd)
 app.command("import")(exchange_cli.import_cmd)
 app.command("evaluate")(evaluate_cli.evaluate_cmd)
 app.command("errors")(evaluate_cli.errors_cmd)
+app.add_typer(benchmark_cli.app, name="benchmark")
 app.command("train")(train_cli.train_cmd)
 app.command("predict")(predict_cli.predict_cmd)
 app.command("models")(models_cli.models_cmd)
