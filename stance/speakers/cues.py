@@ -12,7 +12,13 @@ The arrangements recognised, in the order they are tried:
 * ``trailing``            '..., a trade union has warned.'
 * ``subject-verb``        'X said: "..."', 'X, chief executive of Y, said that ...',
   'X has ..., and claimed that ...', 'An MoJ spokeswoman sent us this statement.'
-* ``according-to``        'According to X, ...'
+* ``quoted-as-saying``    '"...," the Courier quoted him as saying.'
+* ``inserted``            'Offshoring, he said, is ...'
+* ``according-to``        'According to X, ...' / '..., according to experts.'
+* ``for-x``               'For Karnik, the move is a "win win".' (persons only, low confidence)
+
+A verb after "not"/"never" ("did not respond") or in the passive ("as
+revealed by") is no attribution.
 """
 
 from __future__ import annotations

@@ -6,7 +6,11 @@ Sentences are read in order with article-level state, the way a reader does:
    names a subject, which is resolved to a canonical source: a name, a
    spokesperson ("A DWP spokesman" -> ``DWP``), a document ("The DWP
    document said" -> ``DWP``), or a back-reference ("he", "it", "the union",
-   "the company", a surname alone) to the last source that fits;
+   "the company", a surname alone) to the last source that fits (then the
+   last one named, then any named later in the article); "we" outside a
+   quotation is the author; unnamed groups ("experts", "industry groups")
+   are labelled with the phrase itself, unnamed staff as "<company> staff",
+   survey respondents as the survey's organisation;
 2. with no cue, a sentence that opens with a quotation mark right after a
    quoted source (or a statement frame such as "X sent us this statement")
    continues that source's quotation, across paragraphs;
