@@ -201,3 +201,25 @@ def test_cli_bad_options_are_one_line(project, runner, tmp_path, args, message):
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_external_test_file_with_a_saved_run(project, runner, tmp_path):
+    from stance.data import labelled_rows
+    from stance.train import train_model
+
+    run_dir = train_model("tfidf", labelled_rows(project), out_dir=tmp_path / "run")
+    test = tmp_path / "test.jsonl"
+    lines = [
+        '{"text": "The union said 200 jobs would be lost to India.", "stance": "anti", "speaker": "PCS"}',
+        '{"text": "Offshoring will save the taxpayer money.", "stance": "pro"}',
+        '{"text": "The contract was signed in 2004.", "stance": "neutral"}',
+    ]
+    test.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "ext"
+    result = runner.invoke(
+        app, ["evaluate", "--models", str(run_dir), "--test", str(test), "--bootstrap", "100", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "report.json").read_text())
+    assert document["models"][run_dir.name]["kind"] == "saved"
+    assert document["models"][run_dir.name]["n"] == 3

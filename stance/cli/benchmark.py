@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -56,6 +57,7 @@ def tweeteval_cmd(
     from stance.benchmarks.report import results_table, targets_table
     from stance.jsonl import atomic_write_text
 
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     root = get_root(ctx)
     if data is None:
         data = (root.path / DEFAULT_DATA).resolve()

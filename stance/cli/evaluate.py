@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -64,6 +65,8 @@ def evaluate_cmd(
     from stance.schema import ORIGINS
     from stance.splits import parse_cv
 
+    # transformers reports every freshly initialised head; once per fold is noise.
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     root = get_root(ctx)
     if origin not in ("all", *ORIGINS):
         raise StanceError(f"{origin!r}: expected all, {', '.join(ORIGINS)}", field="--origin")
