@@ -238,3 +238,39 @@ def test_installed_command_reports_bad_file_without_traceback(project):
     assert result.stderr.strip() == (
         f"error: {project.gold_file}:{number}: stance: unknown stance 'maybe'; allowed: pro, anti, neutral"
     )
+
+
+# --- torn last line and the dataset ---------------------------------------------------
+
+
+def test_cli_warns_about_a_torn_last_line_and_goes_on(project, runner):
+    lines = project.sentences_file.read_text(encoding="utf-8").splitlines()
+    project.sentences_file.write_text("\n".join(lines) + '\n{"sent_id": "x:000", "arti', encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        f"warning: {project.sentences_file}:{len(lines) + 1}: skipped a torn last line (an interrupted write); "
+        "the next append moves it to sentences.jsonl.torn"
+    )
+    assert sum(row["sentences"] for row in json.loads(result.stdout)) == len(lines)
+
+
+def test_labelled_rows_and_dataset(project):
+    from stance.data import COLUMNS, labelled_rows, load_dataset
+
+    rows = labelled_rows(project)
+    gold = load_gold(project)
+    assert len(rows) == len(gold)
+    by_id = {row["sent_id"]: row for row in rows}
+    first, second = by_id["dwp-offshore-it-jobs:000"], by_id["dwp-offshore-it-jobs:001"]
+    assert first["context"] == "" and second["context"] == first["text"]
+    assert second["stance"] == gold["dwp-offshore-it-jobs:001"].stance
+    assert {row["origin"] for row in labelled_rows(project, origin="source")} == {"source"}
+    only = labelled_rows(project, articles=["dwp-offshore-it-jobs"])
+    assert {row["article"] for row in only} == {"dwp-offshore-it-jobs"} and only[0]["context"] == ""
+
+    dataset = load_dataset(project, articles=["dwp-offshore-it-jobs"])
+    assert dataset.column_names == list(COLUMNS)
+    assert dataset.num_rows == len(only)
+    assert dataset[1]["context"] == dataset[0]["text"]
+    assert dataset.features["index"].dtype == "int64" and dataset.features["stance"].dtype == "string"
