@@ -39,7 +39,7 @@ def iter_jsonl(path: str | Path, *, allow_torn_tail: bool = True) -> Iterator[tu
     """
     path = Path(path)
     try:
-        handle = path.open("r", encoding="utf-8", newline="")
+        handle = path.open("r", encoding="utf-8-sig", newline="")  # -sig: tolerate an editor's BOM
     except FileNotFoundError:
         raise StanceError("file not found", path=path) from None
     except IsADirectoryError:

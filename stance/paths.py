@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from stance.errors import StanceError
+
 ENV_VAR = "STANCE_ROOT"
 
 
@@ -56,14 +58,26 @@ class Root:
 
 
 def find_root(explicit: str | Path | None = None) -> Root:
-    """Resolve the project root (see the module docstring for the order)."""
+    """Resolve the project root (see the module docstring for the order).
+
+    A root given by ``--root`` or ``STANCE_ROOT`` must be an existing folder:
+    a typo would otherwise show an empty corpus, or make ``corpus add``
+    start a new one in the wrong place.
+    """
     if explicit:
-        return Root(Path(explicit).resolve())
+        return Root(_existing_folder(explicit, "--root / STANCE_ROOT"))
     env = os.environ.get(ENV_VAR)
     if env:
-        return Root(Path(env).resolve())
+        return Root(_existing_folder(env, ENV_VAR))
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / "corpus").is_dir():
             return Root(folder)
     return Root(here)
+
+
+def _existing_folder(value: str | Path, source: str) -> Path:
+    path = Path(value).expanduser().resolve()
+    if not path.is_dir():
+        raise StanceError(f"project root {str(path)!r} is not an existing folder", field=source)
+    return path

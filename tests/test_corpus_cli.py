@@ -386,3 +386,23 @@ def test_empty_root_lists_nothing(empty_project, runner):
     assert json.loads(invoke(runner, "corpus", "list", "--json").stdout) == []
     assert json.loads(invoke(runner, "labels", "stats", "--json").stdout)["total"] == 0
     assert os.listdir(empty_project.corpus) == []
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_root_that_does_not_exist_is_an_error(project, runner, tmp_path, monkeypatch, how):
+    missing = tmp_path / "no-such-root"
+    if how == "option":
+        result = invoke(runner, "--root", str(missing), "corpus", "list")
+    else:
+        monkeypatch.setenv("STANCE_ROOT", str(missing))
+        result = invoke(runner, "corpus", "list")
+    assert_one_line_error(result, "--root / STANCE_ROOT", f"'{missing}' is not an existing folder")
+    assert not missing.exists()
+
+
+def test_files_saved_with_a_bom_or_crlf_by_an_editor_still_load(project, runner):
+    text = project.gold_file.read_text(encoding="utf-8")
+    project.gold_file.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    result = invoke(runner, "labels", "stats", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["total"] == len(text.splitlines())
