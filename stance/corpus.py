@@ -106,6 +106,9 @@ def load_articles(root: Root) -> list[Article]:
         unknown = set(record) - _ARTICLE_FIELDS
         if unknown:
             raise StanceError(f"unknown field(s) {sorted(unknown)}", path=path, line=line)
+        for name in sorted(_ARTICLE_FIELDS - set(_ARTICLE_REQUIRED)):
+            if record.get(name) is not None and not isinstance(record[name], str):
+                raise StanceError("expected a string or null", path=path, line=line, field=name)
         if not SLUG_RE.fullmatch(record["id"]):
             raise StanceError(f"{record['id']!r} is not a slug", path=path, line=line, field="id")
         if record["id"] in seen:
@@ -157,8 +160,11 @@ def load_sentences(root: Root, *, path: Path | None = None) -> list[Sentence]:
             if name not in record:
                 raise StanceError("missing field", path=path, line=line, field=name)
         for name in ("index", "paragraph", "start", "end"):
-            if not isinstance(record[name], int):
+            if not isinstance(record[name], int) or isinstance(record[name], bool):
                 raise StanceError("expected an integer", path=path, line=line, field=name)
+        for name in ("sent_id", "article", "text"):
+            if not isinstance(record[name], str) or not record[name]:
+                raise StanceError("expected a non-empty string", path=path, line=line, field=name)
         if record["sent_id"] in seen:
             raise StanceError(f"duplicate sentence id {record['sent_id']!r}", path=path, line=line, field="sent_id")
         seen.add(record["sent_id"])

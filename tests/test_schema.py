@@ -139,6 +139,8 @@ def test_bad_sentence_table_is_located(project):
     cases = [
         ({k: v for k, v in first.items() if k != "text"}, "text", "missing field"),
         ({**first, "start": "0"}, "start", "expected an integer"),
+        ({**first, "index": True}, "index", "expected an integer"),
+        ({**first, "text": None}, "text", "expected a non-empty string"),
         (json.loads(lines[1]) | {"sent_id": first["sent_id"]}, "sent_id", "duplicate sentence id"),
     ]
     for record, field, message in cases:
@@ -157,6 +159,7 @@ def test_bad_article_record_is_located(project):
         ({**second, "id": json.loads(lines[0])["id"]}, "id", "duplicate article id"),
         ({**second, "title": ""}, "title", "missing or empty field"),
         ({**second, "origin": "web"}, "origin", "allowed: source, added"),
+        ({**second, "publication": 1843}, "publication", "expected a string or null"),
     ]
     for record, field, message in cases:
         write_lines(path, [lines[0], json.dumps(record), *lines[2:]])
