@@ -231,3 +231,56 @@ def test_real_speaker_finder_feeds_the_suggestions(project: Root) -> None:
     assert {h.source for h in hints.values()} == {"finder"}
     assert all(h.speaker_type in SPEAKER_TYPES for h in hints.values())
     assert session.view()["speaker_source"] == "finder"
+
+
+@pytest.mark.slow
+def test_single_keys_in_a_real_terminal(project: Root) -> None:
+    """In a terminal (a pty here) a key acts without Enter; `s` reads a line with completion."""
+    import pty
+    import select
+
+    path = history_path(project, "alice")
+    ids = _ids(project)
+    command = [sys.executable, "-m", "stance", "annotate", "--annotator", "alice", "--article", ARTICLE, "--no-finder"]
+    env = {**os.environ, "STANCE_ROOT": str(project.path), "TERM": "xterm", "COLUMNS": "100"}
+    main_fd, child_fd = pty.openpty()
+    proc = subprocess.Popen(command, stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, close_fds=True)
+    os.close(child_fd)
+    output = bytearray()
+
+    def drain() -> None:
+        while select.select([main_fd], [], [], 0.05)[0]:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            output.extend(chunk)
+
+    def send(keys: bytes, labels: int | None = None) -> None:
+        os.write(main_fd, keys)
+        if labels is not None:
+            _wait_for(lambda: (drain() or True) and path.exists() and len(fold_history(path)) == labels)
+
+    try:
+        _wait_for(lambda: (drain() or True) and b"quit" in output)
+        send(b"a", labels=1)  # no Enter needed
+        send(b"\r", labels=2)  # Enter accepts the suggestion
+        send(b"s")
+        _wait_for(lambda: (drain() or True) and b"speaker:" in output)
+        send(b"\x15Jane Doe\r")  # Ctrl-U clears the pre-filled name
+        send(b"p", labels=3)
+        send(b"q")
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(main_fd)
+    assert proc.returncode == 0, output.decode(errors="replace")[-2000:]
+    labels = fold_history(path)
+    assert [(labels[s].stance, labels[s].speaker) for s in ids[:3]] == [
+        ("anti", "author"),
+        ("neutral", "author"),
+        ("pro", "Jane Doe"),
+    ]

@@ -59,7 +59,7 @@ class TtyKeys:
 
         old = termios.tcgetattr(self.fd)
         try:
-            tty.setraw(self.fd)
+            tty.setraw(self.fd, termios.TCSANOW)  # not the default TCSAFLUSH: keep keys typed ahead
             char = os.read(self.fd, 4).decode("utf-8", "replace")
         finally:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, old)
