@@ -58,7 +58,11 @@ def annotate_cmd(
         if session.done:
             err_console.print(f"nothing left for {name} to label here; --relabel shows labelled sentences again")
             return
-        result = run(session, console=console, keys=stdin_keys())
+        try:
+            result = run(session, console=console, keys=stdin_keys())
+        except KeyboardInterrupt:  # every label so far is already on disk
+            result = session.progress()
+            console.print()
     err_console.print(
         f"{name}: {result['labelled']}/{result['total']} labelled, {result['session']} this session "
         f"({result['per_minute']:.1f}/min), saved in {history_path(root, name)}"
