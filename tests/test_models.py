@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tiny_models import small_config
 
 from stance.errors import StanceError
 from stance.models import registry
@@ -33,15 +34,6 @@ ROWS = [
     {"text": "The contract was signed in 2004.", "speaker": "author", "stance": "neutral"},
     {"text": "A spokesman declined to comment on the report.", "speaker": "author", "stance": "neutral"},
 ]
-
-
-def small_config(name: str, tiny_bert: Path) -> dict:
-    """A config that trains in seconds: tiny base models, one epoch."""
-    if name == "transformer":
-        return {"base_model": str(tiny_bert), "epochs": 1, "batch_size": 4, "max_length": 32}
-    if name == "embeddings":
-        return {"base_model": str(tiny_bert), "max_length": 32}
-    return {}
 
 
 def test_registry_lists_every_model_module():

@@ -42,3 +42,12 @@ def build_tiny_bert(folder: Path, *, seed: int = 0) -> Path:
     torch.manual_seed(seed)
     BertModel(config).save_pretrained(folder)
     return folder
+
+
+def small_config(name: str, tiny_bert: Path) -> dict:
+    """A config of registered model ``name`` that trains in seconds on the tiny BERT."""
+    if name == "transformer":
+        return {"base_model": str(tiny_bert), "epochs": 1, "batch_size": 4, "max_length": 32}
+    if name == "embeddings":
+        return {"base_model": str(tiny_bert), "max_length": 32}
+    return {}
