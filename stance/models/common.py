@@ -27,7 +27,7 @@ MARKER = "stance_model.json"
 MARKER_VERSION = 1
 
 
-def _str_field(row: Mapping[str, Any], name: str, index: int) -> str:
+def str_field(row: Mapping[str, Any], name: str, index: int) -> str:
     value = row.get(name)
     if value is None:
         return ""
@@ -38,7 +38,7 @@ def _str_field(row: Mapping[str, Any], name: str, index: int) -> str:
 
 def row_text(row: Mapping[str, Any], index: int = 0) -> str:
     """The sentence of ``row``; an empty or missing text is an error, not a blank guess."""
-    text = _str_field(row, "text", index)
+    text = str_field(row, "text", index)
     if not text:
         raise StanceError(f"row {index + 1}: missing or empty text", field="text")
     return text
@@ -55,10 +55,10 @@ def compose(row: Mapping[str, Any], index: int, *, use_speaker: bool, use_contex
     """
     text = row_text(row, index)
     if use_speaker:
-        speaker = _str_field(row, "speaker", index)
+        speaker = str_field(row, "speaker", index)
         if speaker:
             text = f"{speaker}: {text}"
-    context = _str_field(row, "context", index) if use_context else None
+    context = str_field(row, "context", index) if use_context else None
     return text, context
 
 

@@ -20,7 +20,6 @@ from stance.errors import StanceError
 from stance.models.base import Rows
 from stance.models.common import (
     ModelBase,
-    _str_field,
     check_trainable,
     class_counts,
     full_proba,
@@ -28,6 +27,7 @@ from stance.models.common import (
     read_marker,
     require_files,
     row_text,
+    str_field,
     write_marker,
 )
 
@@ -68,8 +68,8 @@ def _columns(rows: Rows) -> np.ndarray:
     table = np.empty((len(rows), 3), dtype=object)
     for index, row in enumerate(rows):
         table[index, 0] = row_text(row, index)
-        table[index, 1] = _str_field(row, "speaker", index) or NO_SPEAKER
-        table[index, 2] = _str_field(row, "context", index) or NO_CONTEXT
+        table[index, 1] = str_field(row, "speaker", index) or NO_SPEAKER
+        table[index, 2] = str_field(row, "context", index) or NO_CONTEXT
     return table
 
 
