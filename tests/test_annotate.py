@@ -284,3 +284,27 @@ def test_single_keys_in_a_real_terminal(project: Root) -> None:
         ("neutral", "author"),
         ("pro", "Jane Doe"),
     ]
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_the_session_cleanly(project: Root) -> None:
+    path = history_path(project, "alice")
+    command = [sys.executable, "-m", "stance", "annotate", "--annotator", "alice", "--article", ARTICLE, "--no-finder"]
+    env = {**os.environ, "STANCE_ROOT": str(project.path)}
+    proc = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True
+    )
+    try:
+        proc.stdin.write("a\n")
+        proc.stdin.flush()
+        _wait_for(lambda: path.exists() and len(fold_history(path)) == 1)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr and f"interrupted; alice: 1/{len(_ids(project))} labelled" in " ".join(
+        stderr.split()
+    )
+    assert len(fold_history(path)) == 1

@@ -51,35 +51,41 @@ def adjudicate_cmd(
         todo = find_disagreements(
             labels, gold, order=order, aliases=load_aliases(root), include_decided=include_decided
         )
-        for number, item in enumerate(todo, start=1):
-            sentence = by_id[item.sent_id]
-            console.rule(f"[bold]{item.sent_id}[/]  [dim]{number}/{len(todo)} · differ on {', '.join(item.fields)}[/]")
-            console.print(f"[bold]> {escape(sentence.text)}[/]")
-            names_in_order = list(item.candidates)
-            for i, name in enumerate(names_in_order, start=1):
-                console.print(f"  [cyan]{i}[/] {escape(name)}: {escape(describe(item.candidates[name]))}")
-            if item.gold is not None:
-                console.print(f"  [cyan]g[/] gold ({escape(item.gold.annotator)}): {escape(describe(item.gold))}")
-            choice = None
-            while choice is None:
-                console.print("[dim]1-9 choose · g keep gold · k skip · q quit[/] ", end="")
-                key = keys.read_key()
-                console.print(escape(key if key else "end of input" if key is None else "Enter"))
-                if key is None or key in ("q", "\x03", "\x04"):
+        try:
+            for number, item in enumerate(todo, start=1):
+                sentence = by_id[item.sent_id]
+                console.rule(
+                    f"[bold]{item.sent_id}[/]  [dim]{number}/{len(todo)} · differ on {', '.join(item.fields)}[/]"
+                )
+                console.print(f"[bold]> {escape(sentence.text)}[/]")
+                names_in_order = list(item.candidates)
+                for i, name in enumerate(names_in_order, start=1):
+                    console.print(f"  [cyan]{i}[/] {escape(name)}: {escape(describe(item.candidates[name]))}")
+                if item.gold is not None:
+                    console.print(f"  [cyan]g[/] gold ({escape(item.gold.annotator)}): {escape(describe(item.gold))}")
+                choice: tuple[str, str | None] | None = None
+                while choice is None:
+                    console.print("[dim]1-9 choose · g keep gold · k skip · q quit[/] ", end="")
+                    key = keys.read_key()
+                    console.print(escape(key if key else "end of input" if key is None else "Enter"))
+                    if key is None or key in ("q", "\x03", "\x04"):
+                        break
+                    if key == "k" or (key == "g" and item.gold is not None):
+                        choice = (key, None)
+                    elif key.isdigit() and 1 <= int(key) <= len(names_in_order):
+                        choice = ("pick", names_in_order[int(key) - 1])
+                    else:
+                        console.print("[yellow]press a candidate's number, g, k or q[/]")
+                if choice is None:
                     break
-                if key == "k" or (key == "g" and item.gold is not None):
-                    choice = key
-                elif key.isdigit() and 1 <= int(key) <= len(names_in_order):
-                    choice = names_in_order[int(key) - 1]
-                else:
-                    console.print("[yellow]press a candidate's number, g, k or q[/]")
-            if choice is None:
-                break
-            if choice == "g":
-                kept += 1
-            elif choice != "k":
-                write_decision(root, decision(item, item.candidates[choice], adjudicator=who))
-                decided += 1
+                action, name = choice
+                if action == "g":
+                    kept += 1
+                elif action == "pick":
+                    write_decision(root, decision(item, item.candidates[name], adjudicator=who))
+                    decided += 1
+        except KeyboardInterrupt:  # each decision is already written atomically
+            err_console.print()
     err_console.print(
         f"{decided} decision(s) written to {root.gold_file}, {kept} gold label(s) kept, "
         f"{len(todo) - decided - kept} disagreement(s) left"

@@ -39,7 +39,7 @@ def annotate_cmd(
     sentence shows; start again to resume. Keys can be piped, one per line.
     """
     from stance.annotate.session import open_session
-    from stance.annotate.store import annotator_lock, check_annotator, history_path
+    from stance.annotate.store import annotator_lock, check_annotator, history_path, load_annotator
     from stance.annotate.terminal import run, stdin_keys
 
     root = get_root(ctx)
@@ -60,9 +60,15 @@ def annotate_cmd(
             return
         try:
             result = run(session, console=console, keys=stdin_keys())
-        except KeyboardInterrupt:  # every label so far is already on disk
-            result = session.progress()
-            console.print()
+        except KeyboardInterrupt:
+            # Every label so far is on disk, but the interrupt may have landed between
+            # a write and the session's bookkeeping: count from the file.
+            on_disk = load_annotator(root, name)
+            labelled = sum(1 for sid in session.scope if sid in on_disk)
+            err_console.print(
+                f"\ninterrupted; {name}: {labelled}/{len(session.scope)} labelled, saved in {history_path(root, name)}"
+            )
+            return
     err_console.print(
         f"{name}: {result['labelled']}/{result['total']} labelled, {result['session']} this session "
         f"({result['per_minute']:.1f}/min), saved in {history_path(root, name)}"
