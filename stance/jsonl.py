@@ -39,36 +39,41 @@ def iter_jsonl(path: str | Path, *, allow_torn_tail: bool = True) -> Iterator[tu
     """
     path = Path(path)
     try:
-        handle = path.open("r", encoding="utf-8-sig", newline="")  # -sig: tolerate an editor's BOM
+        handle = path.open("rb")  # bytes: a torn line may end inside a UTF-8 character
     except FileNotFoundError:
         raise StanceError("file not found", path=path) from None
     except IsADirectoryError:
         raise StanceError("is a folder, not a JSONL file", path=path) from None
     with handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    if allow_torn_tail and not line.endswith("\n"):
-                        warnings.warn(
-                            StanceWarning(
-                                "skipped a torn last line (an interrupted write); the next append moves it to "
-                                f"{_torn_path(path).name}",
-                                path=path,
-                                line=number,
-                            ),
-                            stacklevel=2,
-                        )
-                        return
-                    raise StanceError(f"bad JSON: {exc.msg} (column {exc.colno})", path=path, line=number) from None
-                if not isinstance(record, dict):
-                    raise StanceError("expected a JSON object", path=path, line=number)
-                yield number, record
-        except UnicodeDecodeError:
-            raise StanceError("not UTF-8 text", path=path) from None
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):  # an editor's byte-order mark
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                if allow_torn_tail and not raw.endswith(b"\n"):
+                    warnings.warn(
+                        StanceWarning(
+                            "skipped a torn last line (an interrupted write); the next append moves it to "
+                            f"{_torn_path(path).name}",
+                            path=path,
+                            line=number,
+                        ),
+                        stacklevel=2,
+                    )
+                    return
+                if isinstance(exc, UnicodeDecodeError):
+                    raise StanceError(
+                        f"not UTF-8 text (bad byte {exc.object[exc.start]:#04x} at byte {exc.start + 1} of the line)",
+                        path=path,
+                        line=number,
+                    ) from None
+                raise StanceError(f"bad JSON: {exc.msg} (column {exc.colno})", path=path, line=number) from None
+            if not isinstance(record, dict):
+                raise StanceError("expected a JSON object", path=path, line=number)
+            yield number, record
 
 
 def _dumps(record: Mapping[str, Any]) -> str:

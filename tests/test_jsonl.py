@@ -124,6 +124,8 @@ def test_torn_multibyte_character_counts_as_torn(tmp_path):
     append_jsonl(path, [{"speaker": "Ó Ríordáin"}])
     with path.open("ab") as handle:
         handle.write('{"speaker": "Ó'.encode()[:-1])  # cut inside the two bytes of "Ó"
+    with pytest.warns(StanceWarning, match=":2: skipped a torn last line"):
+        assert records(path) == [{"speaker": "Ó Ríordáin"}]
     with pytest.warns(StanceWarning):
         append_jsonl(path, [{"speaker": "Ní Bhriain"}])
     assert [r["speaker"] for r in records(path)] == ["Ó Ríordáin", "Ní Bhriain"]
@@ -163,6 +165,21 @@ def test_non_ascii_is_written_as_text(tmp_path):
     write_jsonl(path, [{"text": "£20bn — “quoted”"}])
     assert "£20bn — “quoted”" in path.read_text(encoding="utf-8")
     assert records(path) == [{"text": "£20bn — “quoted”"}]
+
+
+def test_bad_utf8_in_the_middle_is_located(tmp_path):
+    path = tmp_path / "labels.jsonl"
+    path.write_bytes(b'{"i": 0}\n{"speaker": "Caf\xe9"}\n{"i": 2}\n')
+    with pytest.raises(StanceError, match=r"labels.jsonl:2: not UTF-8 text \(bad byte 0xe9 at byte 17 of the line\)"):
+        records(path)
+
+
+def test_byte_order_mark_and_crlf_are_read(tmp_path):
+    path = tmp_path / "labels.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"i": 0}\r\n{"i": 1}\r\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert records(path) == [{"i": 0}, {"i": 1}]
 
 
 def test_missing_file_and_folder_are_user_errors(tmp_path):
