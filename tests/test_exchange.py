@@ -183,3 +183,26 @@ def test_unknown_format_lists_the_known_ones(project: Root, tmp_path: Path, runn
     result = runner.invoke(app, ["export", "brat", "--out", str(tmp_path / "x")])
     assert result.exit_code == 1
     assert "Available names: labelstudio, doccano, prodigy, csv" in " ".join(result.output.split())
+
+
+def test_label_studio_json_min_export(project: Root, tmp_path: Path) -> None:
+    ids = [s.sent_id for s in load_sentences(project)]
+    path = tmp_path / "min.json"
+    rows = [
+        {"id": 1, "text": "...", "sent_id": ids[0], "stance": "pro", "speaker": "HP", "speaker_type": "organisation"},
+        {"id": 2, "text": "...", "sent_id": ids[1]},
+        {
+            "id": 3,
+            "text": "...",
+            "sent_id": ids[2],
+            "stance": ["anti", "pro"],
+            "speaker": "x",
+            "speaker_type": "person",
+        },
+    ]
+    path.write_text(json.dumps(rows[:2]))
+    labels, skipped = read_labels("labelstudio", path, annotator="bob", known_ids=set(ids))
+    assert skipped == 1 and [(lab.sent_id, lab.stance, lab.speaker) for lab in labels] == [(ids[0], "pro", "HP")]
+    path.write_text(json.dumps(rows))
+    with pytest.raises(StanceError, match=r":3: stance: unknown stance"):
+        read_labels("labelstudio", path, annotator="bob", known_ids=set(ids))

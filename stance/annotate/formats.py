@@ -278,6 +278,9 @@ def _read_labelstudio(path: Path) -> list[Record]:
         if isinstance(task, StanceError):
             records.append((number, task))
             continue
+        if "data" not in task and "annotations" not in task:  # the JSON-MIN export: one flat object per task
+            records.append((number, _labelstudio_min(task)))
+            continue
         task_data = task.get("data") if isinstance(task.get("data"), dict) else {}
         meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
         done = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
@@ -297,6 +300,17 @@ def _read_labelstudio(path: Path) -> list[Record]:
         values["sent_id"] = _first(task_data.get("sent_id"), meta.get("sent_id"))
         records.append((number, values))
     return records
+
+
+def _labelstudio_min(task: dict[str, Any]) -> dict[str, Any] | None:
+    """A JSON-MIN task: data fields and one value per control, flat; no stance means not labelled."""
+    if task.get("stance") in (None, "", []):
+        return None
+    record = {k: task.get(k) for k in ("sent_id", "speaker", "speaker_type", "stance", "note")}
+    for key, value in record.items():
+        if isinstance(value, list):  # several choices or text lines
+            record[key] = _one_stance(value) if key == "stance" else (value[0] if len(value) == 1 else repr(value))
+    return record
 
 
 def _read_doccano(path: Path) -> list[Record]:
