@@ -308,3 +308,27 @@ def test_ctrl_c_ends_the_session_cleanly(project: Root) -> None:
         stderr.split()
     )
     assert len(fold_history(path)) == 1
+
+
+def test_newly_added_article_labelled_end_to_end(empty_project: Root, runner, tmp_path: Path) -> None:
+    text = (
+        "Bank to move 300 jobs to India.\n\n"
+        'Union leader Jane Smith said: "This is a betrayal of loyal staff."\n\n'
+        "The bank said the move would save money and no one would be made redundant.\n"
+    )
+    source = tmp_path / "bank.txt"
+    source.write_text(text)
+    added = runner.invoke(app, ["corpus", "add", str(source), "--title", "Bank moves jobs", "--id", "bank"])
+    assert added.exit_code == 0, added.output
+    ids = [s.sent_id for s in load_sentences(empty_project)]
+    # Headline: Enter (author, neutral). Quote: speaker, then anti. Bank: speaker, type, pro.
+    keys = "\ns Jane Smith\na\ns The bank\nt o\np\n"
+    result = runner.invoke(app, ["annotate", "--annotator", "alice", "--article", "bank"], input=keys)
+    assert result.exit_code == 0, result.output
+    assert "nothing left to label" in result.output
+    labels = load_annotator(empty_project, "alice")
+    assert [(labels[s].speaker, labels[s].speaker_type, labels[s].stance) for s in ids] == [
+        ("author", "author", "neutral"),
+        ("Jane Smith", "person", "anti"),
+        ("The bank", "organisation", "pro"),
+    ]
