@@ -355,6 +355,15 @@ def test_labels_stats_counts_match_the_gold_file(project, runner):
     assert table.exit_code == 0 and f"{len(gold)} labelled sentences" in table.stdout
 
 
+def test_labels_stats_prints_speaker_names_verbatim(project, runner):
+    lines = project.gold_file.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0]) | {"speaker": "[bold]the board[/]", "speaker_type": "organisation"}
+    project.gold_file.write_text("\n".join([json.dumps(record), *lines[1:]]) + "\n", encoding="utf-8")
+    result = invoke(runner, "labels", "stats")
+    assert result.exit_code == 0, result.output
+    assert "[bold]the board[/]" in result.stdout
+
+
 def test_root_option_and_environment_point_at_another_root(project, runner, tmp_path, monkeypatch):
     other = tmp_path / "elsewhere"
     (other / "corpus").mkdir(parents=True)

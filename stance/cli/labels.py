@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from stance.cli._common import STANCE_STYLE, console, get_root, new_app, print_json
 from stance.data import labelled_rows
@@ -42,5 +43,5 @@ def stats_cmd(
         for column in ("total", *STANCES):
             table.add_column(column, justify="right", style=STANCE_STYLE.get(column, ""))
         for name, counts in stats[key].items():
-            table.add_row(name, *(str(counts[c]) for c in ("total", *STANCES)))
+            table.add_row(Text(name), *(str(counts[c]) for c in ("total", *STANCES)))  # names are not markup
         console.print(table)
