@@ -230,6 +230,13 @@ def test_cli_reports_bad_gold_in_one_line(project, runner, case, command):
     assert "Traceback" not in result.output
 
 
+def test_error_message_shows_user_values_verbatim(project, runner):
+    corrupt_gold(project, gold_record(project, stance="[pro]"))
+    result = runner.invoke(app, ["labels", "stats"])
+    assert result.exit_code == 1
+    assert "unknown stance '[pro]'; allowed: pro, anti, neutral" in result.stderr
+
+
 def test_installed_command_reports_bad_file_without_traceback(project):
     number = corrupt_gold(project, gold_record(project, stance="maybe"))
     stance = Path(sys.executable).with_name("stance")

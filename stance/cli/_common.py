@@ -15,6 +15,7 @@ from typing import Any
 import click
 import typer
 from rich.console import Console
+from rich.text import Text
 from typer.core import TyperGroup
 
 from stance.errors import StanceError, StanceWarning
@@ -35,7 +36,8 @@ class StanceGroup(TyperGroup):
                 warnings.showwarning = _show_warning
                 return super().invoke(ctx)
         except StanceError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            # Text, not markup: messages quote user data ("[IT]", paths with brackets).
+            err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
             raise typer.Exit(1) from None
         except BrokenPipeError:  # `stance ... | head`
             sys.stderr.close()
@@ -45,7 +47,7 @@ class StanceGroup(TyperGroup):
 def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
     """Library warnings about the user's files become one yellow line; others are left as Python prints them."""
     if issubclass(category, StanceWarning):
-        err_console.print(f"[bold yellow]warning:[/] {message}", markup=True, soft_wrap=True)
+        err_console.print(Text.assemble(("warning:", "bold yellow"), " ", str(message)), soft_wrap=True)
     else:
         _default_showwarning(message, category, *args, **kwargs)
 
