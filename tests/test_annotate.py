@@ -271,6 +271,10 @@ def test_single_keys_in_a_real_terminal(project: Root) -> None:
         _wait_for(lambda: (drain() or True) and b"speaker:" in output)
         send(b"\x15Jane Doe\r")  # Ctrl-U clears the pre-filled name
         send(b"p", labels=3)
+        send(b"s")
+        _wait_for(lambda: (drain() or True) and output.count(b"speaker:") >= 2)
+        send(b"\x15pc\t\r")  # Tab completes "PCS", a speaker of this article (in gold)
+        send(b"n", labels=4)
         send(b"q")
         proc.wait(timeout=30)
     finally:
@@ -284,6 +288,7 @@ def test_single_keys_in_a_real_terminal(project: Root) -> None:
         ("neutral", "author"),
         ("pro", "Jane Doe"),
     ]
+    assert (labels[ids[3]].speaker, labels[ids[3]].speaker_type) == ("PCS", "organisation")
 
 
 @pytest.mark.slow
