@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from stance import __version__
+from stance.distributed import is_main_process
 from stance.errors import StanceError
 from stance.jsonl import atomic_write_text
 from stance.models import registry
@@ -117,6 +118,8 @@ def train_model(
     started = time.perf_counter()
     facts = model.fit(rows)
     wall = time.perf_counter() - started
+    if not is_main_process():
+        return out_dir  # under torchrun every rank trains, only rank 0 writes the run directory
     resub = resubstitution(model, rows)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))

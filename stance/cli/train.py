@@ -39,6 +39,7 @@ def train_cmd(
     """Train MODEL on the gold corpus (or --data) and save it with meta.json and a model card."""
     import json
 
+    from stance import distributed
     from stance.data import labelled_rows
     from stance.models import registry
     from stance.rowio import read_labelled
@@ -56,8 +57,13 @@ def train_cmd(
         if not rows:
             raise StanceError("no gold labels yet; label sentences first or pass --data FILE", path=root.gold_file)
     run_dir = out or root.models / model
-    err_console.print(f"training [bold]{model}[/] on {len(rows)} sentences ({source}) -> {run_dir}")
+    rank, world = distributed.rank(), distributed.world_size()
+    where = f"rank {rank}/{world}: " if world > 1 else ""
+    err_console.print(f"{where}training [bold]{model}[/] on {len(rows)} sentences ({source}) -> {run_dir}")
     run_dir = train_model(model, rows, out_dir=run_dir, config=resolved, seed=seed, data_source=source, progress=True)
+    if not distributed.is_main_process():
+        err_console.print(f"{where}done; rank 0 writes {run_dir}")
+        return
     meta = json.loads((run_dir / META).read_text(encoding="utf-8"))
     meta["size_bytes"] = dir_size(run_dir)
     if as_json:

@@ -16,11 +16,11 @@ runs remote code and refuses pickled weights.
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stance.distributed import trainer_scratch
 from stance.errors import StanceError
 from stance.models.base import Rows
 from stance.models.common import (
@@ -147,7 +147,7 @@ class TransformerModel(ModelBase):
                 [len(labels) / (len(STANCES) * n) if n else 1.0 for n in counts], dtype=torch.float32
             )
         device = pick_device(self.config["device"])
-        with tempfile.TemporaryDirectory(prefix="stance-train-") as scratch:
+        with trainer_scratch() as scratch:  # shared by the ranks of a torchrun launch
             args = TrainingArguments(
                 output_dir=scratch,
                 num_train_epochs=float(self.config["epochs"]),
@@ -189,6 +189,7 @@ class TransformerModel(ModelBase):
             )
             output = trainer.train()
             history = [entry for entry in trainer.state.log_history if "eval_loss" in entry]
+            trainer.accelerator.wait_for_everyone()  # no rank leaves while another still reads the checkpoints
         self.model = trainer.model.eval()
         facts: dict[str, Any] = {
             "train_size": len(train),
@@ -197,6 +198,8 @@ class TransformerModel(ModelBase):
             "device": device,
             "epochs_run": round(float(trainer.state.epoch or 0), 2),
             "train_loss": round(float(output.training_loss), 4),
+            "steps": int(trainer.state.global_step),
+            "world_size": int(args.world_size),
             "fit_seconds": round(time.perf_counter() - started, 3),
         }
         if history:
