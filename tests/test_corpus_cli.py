@@ -417,3 +417,25 @@ def test_files_saved_with_a_bom_or_crlf_by_an_editor_still_load(project, runner)
     result = invoke(runner, "labels", "stats", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["total"] == len(text.splitlines())
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write to read-only folders")
+def test_read_only_corpus_is_one_line_error(project, runner, tmp_path):
+    path = write_bytes(tmp_path, "new.txt", NEW_TEXT.encode())
+    before = snapshot(project)
+    project.corpus.chmod(0o555)
+    try:
+        result = invoke(runner, "corpus", "add", str(path), "--title", "T", "--id", "t")
+    finally:
+        project.corpus.chmod(0o755)
+    assert_one_line_error(result, "Permission denied")
+    assert snapshot(project) == before
+
+
+def test_a_file_where_the_corpus_folder_should_be_is_one_line_error(empty_project, runner, tmp_path):
+    path = write_bytes(tmp_path, "new.txt", NEW_TEXT.encode())
+    empty_project.corpus.rmdir()
+    empty_project.corpus.write_text("not a folder")
+    result = invoke(runner, "corpus", "add", str(path), "--title", "T", "--id", "t")
+    assert_one_line_error(result, str(empty_project.corpus))
+    assert empty_project.corpus.read_text() == "not a folder"

@@ -42,6 +42,12 @@ class StanceGroup(TyperGroup):
         except BrokenPipeError:  # `stance ... | head`
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except (PermissionError, IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
+            # The file system refused (a read-only folder, a file where a folder should be):
+            # the user's environment, not a bug, so one line naming the path.
+            where = f"{exc.filename}: " if exc.filename else ""
+            err_console.print(Text.assemble(("error:", "bold red"), f" {where}{exc.strerror}"), soft_wrap=True)
+            raise typer.Exit(1) from None
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
