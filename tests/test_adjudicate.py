@@ -66,6 +66,8 @@ def test_agreement_cli_needs_two_annotators(project: Root, runner) -> None:
     _label(project, "alice", sid, "pro")
     result = runner.invoke(app, ["agreement"])
     assert result.exit_code == 1 and "two annotators" in result.output
+    result = runner.invoke(app, ["adjudicate", "--adjudicator", "carol"], input="q\n")
+    assert result.exit_code == 1 and "two annotators or more" in result.output
     result = runner.invoke(app, ["agreement", "alice", "nobody"])
     assert result.exit_code == 1 and "Can't find annotator 'nobody'. Available names: alice" in result.output
     _label(project, "bob", sid, "anti")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from stance.agreement import FIELDS, field_value
 from stance.annotations import load_gold, write_labels
 from stance.corpus import load_sentences
+from stance.errors import StanceError
 from stance.paths import Root
 from stance.schema import Label
 
@@ -90,3 +91,19 @@ def write_decision(root: Root, label: Label) -> int:
     gold = load_gold(root, known_ids=set(order))
     gold[label.sent_id] = label
     return write_labels(root.gold_file, gold.values(), order=order)
+
+
+def open_adjudication(
+    root: Root, names: Sequence[str] = (), *, include_decided: bool = False
+) -> tuple[list[Disagreement], dict[str, str]]:
+    """The disagreements to walk and the text of each sentence (call it holding the gold lock)."""
+    from stance.annotate.store import load_aliases, load_annotators
+
+    sentences = load_sentences(root)
+    order = [s.sent_id for s in sentences]
+    labels = load_annotators(root, names, known_ids=set(order))
+    if len(labels) < 2:
+        raise StanceError("adjudication needs labels from two annotators or more")
+    gold = load_gold(root, known_ids=set(order))
+    todo = find_disagreements(labels, gold, order=order, aliases=load_aliases(root), include_decided=include_decided)
+    return todo, {s.sent_id: s.text for s in sentences}

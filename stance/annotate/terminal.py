@@ -17,8 +17,10 @@ from typing import IO, Any
 from rich.console import Console
 from rich.markup import escape
 
+from stance.annotate.adjudicate import Disagreement, describe
 from stance.annotate.session import SCHEME, Session
 from stance.errors import StanceError
+from stance.schema import Label
 
 STYLE = {"pro": "green", "anti": "red", "neutral": "bright_black"}
 ENTER = ""
@@ -195,6 +197,52 @@ def run(
     if session.done:
         console.print(f"\n[bold green]done:[/] nothing left to label here ({progress['labelled']}/{progress['total']})")
     return {**progress, "retractions": retractions}
+
+
+def run_adjudication(
+    todo: list[Disagreement],
+    *,
+    texts: dict[str, str],
+    console: Console,
+    keys: LineKeys | TtyKeys,
+    decide: Callable[[Disagreement, Label], None],
+) -> dict[str, int]:
+    """Walk disagreements: a digit picks that annotator's label, g keeps gold, k skips, q quits.
+
+    ``decide`` is called with each chosen label (it writes gold); returns how
+    many were decided, kept as gold, and left.
+    """
+    decided = kept = 0
+    for number, item in enumerate(todo, start=1):
+        console.rule(f"[bold]{item.sent_id}[/]  [dim]{number}/{len(todo)} · differ on {', '.join(item.fields)}[/]")
+        console.print(f"[bold]> {escape(texts.get(item.sent_id, ''))}[/]")
+        names = list(item.candidates)
+        for i, name in enumerate(names, start=1):
+            console.print(f"  [cyan]{i}[/] {escape(name)}: {escape(describe(item.candidates[name]))}")
+        if item.gold is not None:
+            console.print(f"  [cyan]g[/] gold ({escape(item.gold.annotator)}): {escape(describe(item.gold))}")
+        choice: tuple[str, str | None] | None = None
+        while choice is None:
+            console.print("[dim]1-9 choose · g keep gold · k skip · q quit[/] ", end="")
+            key = keys.read_key()
+            console.print(escape(_key_name(key)))
+            if key is None or key in QUIT_KEYS:
+                break
+            if key == "k" or (key == "g" and item.gold is not None):
+                choice = (key, None)
+            elif key.isdigit() and 1 <= int(key) <= len(names):
+                choice = ("pick", names[int(key) - 1])
+            else:
+                console.print("[yellow]press a candidate's number, g, k or q[/]")
+        if choice is None:
+            break
+        action, name = choice
+        if action == "g":
+            kept += 1
+        elif action == "pick" and name is not None:
+            decide(item, item.candidates[name])
+            decided += 1
+    return {"decided": decided, "kept": kept, "left": len(todo) - decided - kept}
 
 
 def _key_name(key: str | None) -> str:
