@@ -439,3 +439,28 @@ def test_a_file_where_the_corpus_folder_should_be_is_one_line_error(empty_projec
     result = invoke(runner, "corpus", "add", str(path), "--title", "T", "--id", "t")
     assert_one_line_error(result, str(empty_project.corpus))
     assert empty_project.corpus.read_text() == "not a folder"
+
+
+def test_add_interrupted_before_its_sentences_is_repaired_by_split(project, runner, tmp_path, monkeypatch):
+    """A crash between the article record and its sentences: `corpus split` restores them, labels untouched."""
+    import stance.corpus
+
+    path = write_bytes(tmp_path, "manila.txt", NEW_TEXT.encode())
+    real_append = stance.corpus.append_jsonl
+
+    def crash_on_sentences(target, records):
+        if Path(target) == project.sentences_file:
+            raise KeyboardInterrupt  # stands in for the process dying here
+        return real_append(target, records)
+
+    monkeypatch.setattr(stance.corpus, "append_jsonl", crash_on_sentences)
+    with pytest.raises(KeyboardInterrupt):
+        stance.corpus.add_article(project, path, title="Manila", article_id="manila")
+    monkeypatch.setattr(stance.corpus, "append_jsonl", real_append)
+
+    gold_before = project.gold_file.read_bytes()
+    assert invoke(runner, "corpus", "split", "--check").exit_code == 1
+    assert invoke(runner, "corpus", "split").exit_code == 0
+    assert [s.index for s in load_sentences(project) if s.article == "manila"] == [0, 1, 2]
+    assert project.gold_file.read_bytes() == gold_before
+    assert_one_line_error(invoke(runner, "corpus", "add", str(path), "--title", "Manila"), "already exists")
