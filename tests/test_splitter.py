@@ -11,11 +11,13 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from stance.cli import app
 from stance.corpus import article_text, load_articles, load_sentences, make_sentences, split_corpus
+from stance.paths import Root
 from stance.splitter import clean_paragraphs, is_furniture, parse_header, split_article, split_text
 
 SEED = {
@@ -27,17 +29,14 @@ SEED = {
 
 
 @pytest.fixture(scope="module")
-def seed_texts(repo_root):
-    return {key: [s.text for s in make_sentences(aid, article_text(repo_root, aid))] for key, aid in SEED.items()}
+def repo_root() -> Root:
+    """The repository's own data, read only (module scope: the articles are split once)."""
+    return Root(Path(__file__).resolve().parents[1])
 
 
 @pytest.fixture(scope="module")
-def repo_root():
-    from pathlib import Path
-
-    from stance.paths import Root
-
-    return Root(Path(__file__).resolve().parents[1])
+def seed_texts(repo_root):
+    return {key: [s.text for s in make_sentences(aid, article_text(repo_root, aid))] for key, aid in SEED.items()}
 
 
 def one_containing(texts: list[str], needle: str) -> str:
