@@ -57,6 +57,10 @@ def slugify(text: str, *, max_words: int = 8) -> str:
     return "-".join(words[:max_words])
 
 
+#: Longest article id: ids name files (``<id>.txt``) and show up in every table.
+MAX_ID_LENGTH = 80
+
+
 def check_slug(article_id: str) -> str:
     """Refuse any id that is not a slug, so no id can name a path outside corpus/."""
     if not SLUG_RE.fullmatch(article_id or ""):
@@ -64,6 +68,8 @@ def check_slug(article_id: str) -> str:
             f"article id {article_id!r} is not a slug: use lower-case letters, digits and single hyphens",
             field="id",
         )
+    if len(article_id) > MAX_ID_LENGTH:  # it becomes a file name, and file names have a limit
+        raise StanceError(f"article id is {len(article_id)} characters long; at most {MAX_ID_LENGTH}", field="id")
     return article_id
 
 

@@ -120,6 +120,14 @@ def test_add_refuses_ids_that_are_not_slugs(project, runner, tmp_path, bad_id):
     assert not (project.path / "x.txt").exists() and not Path("/tmp/x.txt").exists()
 
 
+def test_add_refuses_an_overlong_id(project, runner, tmp_path):
+    path = write_bytes(tmp_path, "new.txt", NEW_TEXT.encode())
+    before = snapshot(project)
+    result = invoke(runner, "corpus", "add", str(path), "--title", "T", "--id", "-".join(["word"] * 60))
+    assert_one_line_error(result, "characters long; at most 80")
+    assert snapshot(project) == before
+
+
 def test_add_refuses_a_file_without_title(project, runner, tmp_path):
     path = write_bytes(tmp_path, "new.txt", NEW_TEXT.encode())
     before = snapshot(project)
