@@ -223,3 +223,18 @@ def test_cli_external_test_file_with_a_saved_run(project, runner, tmp_path):
     document = json.loads((out / "report.json").read_text())
     assert document["models"][run_dir.name]["kind"] == "saved"
     assert document["models"][run_dir.name]["n"] == 3
+
+
+def test_report_json_has_the_documented_top_level_keys(spy):
+    import stance.report as report
+
+    document = to_json(ev.evaluate(_rows(), [spy], n_bootstrap=100))
+    for key in ("protocol", "data", "models", "comparisons", "learning_curve", "warnings", "timing"):
+        assert f"\n    {key} " in report.__doc__
+    assert set(document) == {
+        "schema", "stance_version", "created", "versions", "protocol", "data",
+        "models", "comparisons", "learning_curve", "warnings", "timing",
+    }  # fmt: skip
+    model = document["models"]["spy"]
+    for key in ("kind", "config", "seeds", "ci", "per_class", "confusion_matrix", "seed_mean_sd", "folds"):
+        assert key in model and f"{key}" in report.__doc__
