@@ -166,6 +166,13 @@ def _yaml(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _validation_note(meta: Mapping[str, Any]) -> str:
+    held_out = meta.get("training", {}).get("validation_size")
+    if not held_out:
+        return ""
+    return f"Of these, {held_out} sentences of held-out articles served only for early stopping.\n"
+
+
 def model_card(meta: Mapping[str, Any]) -> str:
     """A Hugging Face model card: YAML header (labels, metrics) and the facts a reader needs."""
     name = meta["model"]
@@ -230,7 +237,7 @@ stance predict <this folder> "Moving the call centre to India will cut costs."
 
 {data["rows"]} labelled sentences ({counts}) from {data["articles"] or "an unknown number of"} articles;
 source: {data.get("source") or "the project gold corpus"}; rows fingerprint sha256 `{data["sha256"]}`.
-Seed {meta["seed"]}; training took {meta["wall_seconds"]:.1f} s on {platform.machine()}.
+{_validation_note(meta)}Seed {meta["seed"]}; training took {meta["wall_seconds"]:.1f} s on {platform.machine()}.
 
 ## Metrics
 

@@ -62,6 +62,8 @@ def test_meta_records_the_validation_split(tiny_run):
     training = meta["training"]
     assert training["validation_size"] > 0 and training["train_size"] + training["validation_size"] == len(ROWS)
     assert "best_eval_loss" in training
+    card = (tiny_run / "README.md").read_text()
+    assert f"Of these, {training['validation_size']} sentences of held-out articles" in card
 
 
 def test_pickled_weights_are_refused(tiny_run, tmp_path):
