@@ -228,6 +228,14 @@ def load_tokenizer(run_dir: Path, max_length: int) -> Any:
     return tokenizer
 
 
+def _env_threads() -> int | None:
+    """``OMP_NUM_THREADS``, the knob users already set for torch, so both paths use the same cores."""
+    try:
+        return int(os.environ.get("OMP_NUM_THREADS", "")) or None
+    except ValueError:
+        return None
+
+
 def load_fast(run_dir: str | Path, *, threads: int | None = None) -> FastTransformer:
     """The int8 ONNX Runtime version of the transformer saved in ``run_dir``."""
     import onnxruntime
@@ -243,6 +251,7 @@ def load_fast(run_dir: str | Path, *, threads: int | None = None) -> FastTransfo
     onnx_file = cached_int8(run_dir)
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    threads = threads or _env_threads()
     if threads:
         options.intra_op_num_threads = threads
     session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
