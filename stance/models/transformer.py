@@ -82,7 +82,7 @@ class TransformerModel(ModelBase):
         "epochs": 8,
         "learning_rate": 1e-4,
         "batch_size": 16,
-        "eval_batch_size": 64,
+        "eval_batch_size": 16,
         "weight_decay": 0.01,
         "warmup": 0.1,
         "class_weights": True,
