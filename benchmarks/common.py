@@ -2,8 +2,8 @@
 
 Every figure is a whole process or a library call timed with
 ``time.perf_counter``; a process's peak memory comes from ``os.wait4``
-(the kernel's maximum resident set size of that child), so nothing is
-sampled and nothing is missed between samples.
+in measure.py (the kernel's maximum resident set size of that child), so
+nothing is sampled and nothing is missed between samples.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -42,39 +41,29 @@ class Run:
 
 
 def run_process(argv: Sequence[str], *, env: dict[str, str] | None = None, check: bool = True) -> Run:
-    """Run ``argv`` to completion and measure it (peak RSS of this child alone, via wait4)."""
-    started = time.perf_counter()
-    with open(os.devnull, "rb") as stdin:
-        process = subprocess.Popen(
-            list(argv),
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **(env or {})},
-            text=True,
-        )
-        # communicate() would reap the child itself and lose its rusage: read the pipes, then wait4
-        import threading
+    """Run ``argv`` to completion under measure.py: its own wall, CPU and peak RSS (not this process's)."""
+    import tempfile
 
-        out: dict[str, str] = {}
-        readers = [
-            threading.Thread(target=lambda: out.__setitem__("stdout", process.stdout.read())),
-            threading.Thread(target=lambda: out.__setitem__("stderr", process.stderr.read())),
-        ]
-        for reader in readers:
-            reader.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        for reader in readers:
-            reader.join()
-        process.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - started
+    fd, report = tempfile.mkstemp(prefix="measure-", suffix=".json")
+    os.close(fd)
+    try:
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("measure.py")), report, *map(str, argv)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
+        measured = json.loads(Path(report).read_text() or "{}")
+    finally:
+        Path(report).unlink(missing_ok=True)
     run = Run(
-        wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
-        peak_mb=usage.ru_maxrss / 1024,
-        returncode=process.returncode,
-        stdout=out.get("stdout", ""),
-        stderr=out.get("stderr", ""),
+        wall=measured.get("wall", 0.0),
+        cpu=measured.get("cpu", 0.0),
+        peak_mb=measured.get("peak_kb", 0) / 1024,
+        returncode=done.returncode,
+        stdout=done.stdout,
+        stderr=done.stderr,
     )
     if check and run.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, argv))} failed ({run.returncode}):\n{run.stderr[-2000:]}")
