@@ -32,7 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes; results go to .work/, not docs/")
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of: {', '.join(PARTS)}")
     parser.add_argument("--threads", type=int, default=None, help="threads per process (OMP_NUM_THREADS) [all cores]")
+    parser.add_argument("--render", action="store_true", help="only rewrite docs/benchmarks.md from results.json")
     args = parser.parse_args(argv)
+    if args.render:
+        import common
+        import report
+
+        results = json.loads((HERE / "results.json").read_text())
+        report.write_section(common.REPO / "docs" / "benchmarks.md", report.markdown(results))
+        return 0
     if args.threads:  # before torch or onnxruntime is imported here or in a child process
         for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ[name] = str(args.threads)
