@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "reports" / "benchmark-tweeteval")
     parser.add_argument("--doc", type=Path, default=REPO / "docs" / "benchmarks.md")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--note", default="", help="A remark on this run, added to the section.")
     args = parser.parse_args(argv)
 
     names = [n.strip() for n in args.models.split(",") if n.strip()]
@@ -70,7 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     command = f"python scripts/run_benchmark.py --models {','.join(names)}"
     section = markdown(result, command=command)
     cores = platform.machine() + f", Python {platform.python_version()}"
-    section += f"\nMeasured on {cores}, seed {args.seed}; wall times include tuning on val.\n\n{GPU_NOTE}"
+    section += f"\nMeasured on {cores}, seed {args.seed}; wall times include tuning on val.\n"
+    if args.note:
+        section += f"\n{args.note.strip()}\n"
+    section += f"\n{GPU_NOTE}"
     previous = args.doc.read_text(encoding="utf-8") if args.doc.exists() else ""
     atomic_write_text(args.doc, replace_section(previous, section))
     for name, model in result["models"].items():

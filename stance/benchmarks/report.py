@@ -66,6 +66,16 @@ def markdown(result: Mapping[str, Any], *, command: str = "") -> str:
             lines.append(f"| **{name}** | **{score:.1f}** | {m['macro_f1']:.1f} | {m['seconds']:.0f} s |")
         else:
             lines.append(f"| {name} | {score:.1f} | | |")
+    published = result["published"]
+    lines.append("")
+    for name, m in result["models"].items():
+        beaten = [n for n, score in published.items() if m["official"] >= score]
+        verdict = f"at least {', '.join(beaten)}" if beaten else "below every published system"
+        lines.append(
+            f"- {name}: {m['official']:.1f}, {verdict}; "
+            f"{m['official'] - published['SVM']:+.1f} against the published SVM ({published['SVM']}), "
+            f"{m['official'] - result['organisers_svm']:+.1f} against the organisers' SVM."
+        )
     lines += ["", "Per target:", "", "| Target (train/val/test) | " + " | ".join(result["models"]) + " |"]
     lines.append("|---|" + "---|" * len(result["models"]))
     for target, sizes in result["targets"].items():
