@@ -17,7 +17,12 @@ Reference rows (majority class, stratified random) are always included.
 Every headline score carries a seeded bootstrap CI; every pair of models is
 compared on the same sentences (paired bootstrap CI + approximate
 randomisation p-value of the macro-F1 difference, McNemar's exact test), with
-Holm's correction across the pairs. Problems that do not stop the run (a
+Holm's correction across the pairs. With ``finder_rows`` (the same rows
+carrying the speaker finder's speakers) each registry model is also
+cross-validated three ways -- text only, gold speaker in training and test,
+gold speaker in training and the finder's at test time -- because the
+speaker helps only as far as the finder can supply it on a new article.
+Problems that do not stop the run (a
 stance missing from a test fold or from a training set) become warnings in
 the result, never a silent NaN.
 """
@@ -89,6 +94,7 @@ class EvaluationResult:
     learning_curve: dict[str, list[dict[str, float]]]
     warnings: list[str]
     seconds: float
+    speaker_ablation: dict[str, Any] | None = None
 
     def model(self, name: str) -> ModelResult:
         for result in self.models:
@@ -168,8 +174,13 @@ def _run_folds(
     tick: Callable[[str], None],
     *,
     fraction: float = 1.0,
+    test_source: Sequence[Mapping[str, Any]] | None = None,
 ) -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
-    """Train a fresh model in each fold, predict its test rows; return pooled predictions."""
+    """Train a fresh model in each fold, predict its test rows; return pooled predictions.
+
+    ``test_source`` (aligned with ``rows``) replaces the rows at test time only:
+    the speaker ablation trains on gold speakers and tests on the finder's.
+    """
     y = [row["stance"] for row in rows]
     proba = np.zeros((len(rows), len(STANCES)))
     fold_scores = []
@@ -178,7 +189,7 @@ def _run_folds(
         if fraction < 1.0:
             train_idx = stratified_subsample(train_idx, y, fraction=fraction, seed=seed + number)
         train = [rows[i] for i in train_idx]
-        test = [rows[i] for i in fold.test]
+        test = [(rows if test_source is None else test_source)[i] for i in fold.test]
         # Reference rows vary their random seed per fold; learned models keep theirs.
         model = _create(spec, seed + number if spec.kind == "reference" else seed)
         model.fit(train)
@@ -243,6 +254,7 @@ def evaluate(
     learning_curve: bool = False,
     progress: Progress | None = None,
     extra_protocol: Mapping[str, Any] | None = None,
+    finder_rows: Sequence[Mapping[str, Any]] | None = None,
 ) -> EvaluationResult:
     """Evaluate ``specs`` on ``rows`` under one protocol (see the module docstring)."""
     started = time.perf_counter()
@@ -297,7 +309,13 @@ def evaluate(
     curve_fractions = [f for f in CURVE_FRACTIONS if f < 1.0] if learning_curve and folds else []
     learned = [s for s in specs if s.kind != "reference"]
     per_run = max(len(folds), 1)
-    total = per_run * (len(specs) + len(learned) * (seeds - 1) + len(specs) * len(curve_fractions))
+    if finder_rows is not None:
+        if not folds:
+            raise StanceError("the speaker ablation needs cross-validation, not --test", field="--speaker-ablation")
+        if len(finder_rows) != len(rows):
+            raise StanceError(f"{len(finder_rows)} finder rows for {len(rows)} rows", field="--speaker-ablation")
+    ablated = [s for s in specs if s.kind == "registry"] if finder_rows is not None else []
+    total = per_run * (len(specs) + len(learned) * (seeds - 1) + len(specs) * len(curve_fractions) + len(ablated) * 2)
     done = 0
 
     def tick(description: str) -> None:
@@ -352,6 +370,19 @@ def evaluate(
 
     comparisons = compare_all(y, results, n_resamples=n_bootstrap, seed=seed, groups=groups)
 
+    ablation = None
+    if finder_rows is not None:
+        ablation = speaker_ablation(
+            rows,
+            finder_rows,
+            [(spec, result) for spec, result in zip(specs, results, strict=True) if spec in ablated],
+            folds,
+            seed=seed,
+            n_bootstrap=n_bootstrap,
+            groups=groups,
+            tick=tick,
+        )
+
     curve: dict[str, list[dict[str, float]]] = {}
     if curve_fractions:
         for spec, result in zip(specs, results, strict=True):
@@ -402,7 +433,66 @@ def evaluate(
         learning_curve=curve,
         warnings=list(dict.fromkeys(warnings)),
         seconds=round(time.perf_counter() - started, 3),
+        speaker_ablation=ablation,
     )
+
+
+#: The speaker ablation's variants: (name, use_speaker, speakers at test time).
+ABLATION_VARIANTS: tuple[tuple[str, bool, str | None], ...] = (
+    ("text only", False, None),
+    ("gold speaker", True, "gold"),
+    ("finder speaker", True, "finder"),
+)
+
+
+def speaker_ablation(
+    rows: Sequence[Mapping[str, Any]],
+    finder_rows: Sequence[Mapping[str, Any]],
+    evaluated: Sequence[tuple[ModelSpec, ModelResult]],
+    folds: Sequence[Fold],
+    *,
+    seed: int,
+    n_bootstrap: int,
+    groups: Sequence[str] | None = None,
+    tick: Callable[[str], None] = lambda description: None,
+) -> dict[str, Any]:
+    """Cross-validate each model text only, with gold speakers and with the finder's at test time.
+
+    Training always sees gold speakers (what annotators give). A variant whose
+    config equals the model's evaluated config reuses its predictions instead
+    of training again, so the ablation costs two extra CV runs per model.
+    """
+    y = [row["stance"] for row in rows]
+    agreement = sum(a.get("speaker") == b.get("speaker") for a, b in zip(rows, finder_rows, strict=True))
+    models: dict[str, list[dict[str, Any]]] = {}
+    for spec, result in evaluated:
+        variants = []
+        for name, use_speaker, at_test in ABLATION_VARIANTS:
+            config = {**spec.config, "use_speaker": use_speaker}
+            if at_test != "finder" and config == spec.config:
+                predictions = result.predictions
+            else:
+                variant = ModelSpec(name=spec.name, kind=spec.kind, config=config)
+                source = finder_rows if at_test == "finder" else None
+                predictions, _, _ = _run_folds(variant, rows, folds, seed, tick, test_source=source)
+            scores, ci = _score(spec.name, y, predictions, n_resamples=n_bootstrap, seed=seed, groups=groups)
+            variants.append(
+                {
+                    "variant": name,
+                    "use_speaker": use_speaker,
+                    "speaker_at_test": at_test,
+                    "macro_f1": scores["macro_f1"],
+                    "f_avg": scores["f_avg"],
+                    "ci": {k: list(ci[k]) for k in ("macro_f1", "f_avg")},
+                }
+            )
+        models[spec.name] = variants
+    return {
+        "variants": [name for name, _, _ in ABLATION_VARIANTS],
+        "training_speakers": "gold",
+        "finder_agreement": agreement / len(rows) if rows else 0.0,
+        "models": models,
+    }
 
 
 def _curve_point(

@@ -27,6 +27,11 @@ report.json schema (``"schema": "stance-evaluation/1"``)::
     comparisons [{a, b, metric, difference (b - a), ci_low, ci_high, p_value (approximate
                   randomisation), p_holm, mcnemar {only_a_right, only_b_right, p_value}, mcnemar_p_holm}]
     learning_curve {NAME: [{fraction, n_train (mean per fold), macro_f1, f_avg}]}
+    speaker_ablation  null, or with --speaker-ablation:
+               {variants ["text only", "gold speaker", "finder speaker"], training_speakers "gold",
+                finder_agreement (share of sentences whose finder speaker equals gold),
+                models {NAME: [{variant, use_speaker, speaker_at_test: null|gold|finder,
+                                macro_f1, f_avg, ci {macro_f1: [low, high], f_avg: [low, high]}}]}}
     warnings   [str]
     timing     {total_seconds, models {NAME: seconds}}
 
@@ -94,6 +99,7 @@ def to_json(result: EvaluationResult) -> dict[str, Any]:
         "models": models,
         "comparisons": result.comparisons,
         "learning_curve": result.learning_curve,
+        "speaker_ablation": result.speaker_ablation,
         "warnings": result.warnings,
         "timing": {"total_seconds": result.seconds, "models": {m.name: m.seconds for m in result.models}},
     }
@@ -196,9 +202,42 @@ def markdown(result: EvaluationResult) -> str:
         for i, point in enumerate(first):
             cells = [f"{result.learning_curve[n][i]['macro_f1']:.3f}" for n in names]
             lines.append(f"| {point['fraction']:.0%} | {point['n_train']:.0f} | " + " | ".join(cells) + " |")
+    if result.speaker_ablation:
+        lines += ["", *_ablation_markdown(result.speaker_ablation)]
     if result.warnings:
         lines += ["", "Warnings:", ""] + [f"- {w}" for w in result.warnings]
     return "\n".join(lines) + "\n"
+
+
+def _ablation_markdown(ablation: dict[str, Any]) -> list[str]:
+    lines = [
+        "Speaker ablation (same folds; trained on gold speakers; test speakers: none, gold, the finder's; "
+        f"the finder agrees with gold on {ablation['finder_agreement']:.1%} of the sentences):",
+        "",
+        "| Model | Variant | Macro-F1 [95% CI] | F_avg [95% CI] |",
+        "|---|---|---|---|",
+    ]
+    for name, variants in ablation["models"].items():
+        for v in variants:
+            lines.append(
+                f"| {name} | {v['variant']} | {_ci(v['macro_f1'], v['ci']['macro_f1'])} | "
+                f"{_ci(v['f_avg'], v['ci']['f_avg'])} |"
+            )
+    return lines
+
+
+def ablation_table(result: EvaluationResult) -> Table:
+    """The terminal table of the speaker ablation (macro-F1 and F_avg with CIs)."""
+    ablation = result.speaker_ablation or {"models": {}, "finder_agreement": 0.0}
+    table = Table(title=f"Speaker ablation (finder = gold speaker on {ablation['finder_agreement']:.1%})")
+    table.add_column("Model", style="bold")
+    table.add_column("Variant")
+    for metric in ("macro_f1", "f_avg"):
+        table.add_column(f"{METRIC_LABELS[metric]} [95% CI]", justify="right")
+    for name, variants in ablation["models"].items():
+        for v in variants:
+            table.add_row(name, v["variant"], *(_ci_short(v[k], v["ci"][k]) for k in ("macro_f1", "f_avg")))
+    return table
 
 
 def scores_table(result: EvaluationResult) -> Table:

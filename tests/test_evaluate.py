@@ -229,11 +229,12 @@ def test_report_json_has_the_documented_top_level_keys(spy):
     import stance.report as report
 
     document = to_json(ev.evaluate(_rows(), [spy], n_bootstrap=100))
-    for key in ("protocol", "data", "models", "comparisons", "learning_curve", "warnings", "timing"):
+    keys = ("protocol", "data", "models", "comparisons", "learning_curve", "speaker_ablation", "warnings", "timing")
+    for key in keys:
         assert f"\n    {key} " in report.__doc__
     assert set(document) == {
         "schema", "stance_version", "created", "versions", "protocol", "data",
-        "models", "comparisons", "learning_curve", "warnings", "timing",
+        "models", "comparisons", "learning_curve", "speaker_ablation", "warnings", "timing",
     }  # fmt: skip
     model = document["models"]["spy"]
     for key in ("kind", "config", "seeds", "ci", "per_class", "confusion_matrix", "seed_mean_sd", "folds"):

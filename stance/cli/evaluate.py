@@ -54,6 +54,13 @@ def evaluate_cmd(
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="Config override MODEL.key=value (repeatable).")
     ] = None,
+    speaker_ablation: Annotated[
+        bool,
+        typer.Option(
+            "--speaker-ablation",
+            help="Also cross-validate each model text only, with gold speakers, and with the finder's at test time.",
+        ),
+    ] = False,
 ) -> None:
     """Cross-validate every model on the labelled corpus (or score an external test file) and write a report."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -61,7 +68,7 @@ def evaluate_cmd(
     from stance.benchmarks.readers import parse_label_map, read_table
     from stance.data import labelled_rows
     from stance.evaluate import evaluate, resolve_models
-    from stance.report import comparisons_table, scores_table, write_report
+    from stance.report import ablation_table, comparisons_table, scores_table, write_report
     from stance.schema import ORIGINS
     from stance.splits import parse_cv
 
@@ -78,6 +85,13 @@ def evaluate_cmd(
     )
     rows = labelled_rows(root, origin=None if origin == "all" else origin)
     test_rows = read_table(test, label_map=parse_label_map(label_map)) if test else None
+    finder_rows = None
+    if speaker_ablation:
+        if test:
+            raise StanceError("cross-validates the corpus; drop --test", field="--speaker-ablation")
+        from stance.speakers.report import with_finder_speakers
+
+        finder_rows = with_finder_speakers(root, rows)
     out_dir = out or root.reports / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
     with Progress(
@@ -107,11 +121,14 @@ def evaluate_cmd(
             learning_curve=learning_curve,
             progress=progress,
             extra_protocol={"origin": origin},
+            finder_rows=finder_rows,
         )
     write_report(result, out_dir)
     console.print(scores_table(result))
     if result.comparisons:
         console.print(comparisons_table(result))
+    if result.speaker_ablation:
+        console.print(ablation_table(result))
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
     console.print(f"Report written to {out_dir} ({result.seconds:.0f} s)")
