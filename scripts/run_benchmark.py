@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     command = f"python scripts/run_benchmark.py --models {','.join(names)}"
     section = markdown(result, command=command)
     cores = platform.machine() + f", Python {platform.python_version()}"
-    section += f"\nMeasured on {cores}, seed {args.seed}; wall times include tuning on val.\n"
+    section += f"\nMeasured on {cores}, seed {args.seed}; wall times include any tuning on val (none by default).\n"
     if args.note:
         section += f"\n{args.note.strip()}\n"
     section += f"\n{GPU_NOTE}"

@@ -21,6 +21,28 @@ def test_save_and_reload_give_identical_probabilities(project, tmp_path):
     assert np.array_equal(again.predict_proba(rows), model.predict_proba(rows))
 
 
+def test_the_calibrated_svm_round_trips_with_identical_probabilities(project, tmp_path):
+    """The svm variant saves extra sklearn types; they must be on the trusted list and reload exactly."""
+    rows = labelled_rows(project)
+    model = registry.create("tfidf", config={"classifier": "svm", "class_weight": "none"})
+    model.fit(rows)
+    proba = model.predict_proba(rows)
+    assert proba.shape == (len(rows), 3)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    model.save(tmp_path / "run")
+    again = registry.load_model(tmp_path / "run")
+    assert again.config["classifier"] == "svm"
+    assert np.array_equal(again.predict_proba(rows), proba)
+
+
+def test_unknown_classifier_or_class_weight_is_one_clear_error():
+    rows = [{"text": f"text {i}", "stance": s} for i in range(3) for s in ("pro", "anti", "neutral")]
+    with pytest.raises(StanceError, match=r"classifier: unknown classifier 'forest'; allowed: logreg, svm"):
+        registry.create("tfidf", config={"classifier": "forest"}).fit(rows)
+    with pytest.raises(StanceError, match=r"class_weight: unknown class_weight 'heavy'"):
+        registry.create("tfidf", config={"class_weight": "heavy"}).fit(rows)
+
+
 def test_skops_file_with_an_untrusted_type_is_refused(tmp_path):
     """A file carrying any class outside the explicit list is not loaded, even a harmless sklearn one."""
     import skops.io as sio

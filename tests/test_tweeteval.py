@@ -44,7 +44,8 @@ def test_official_score_equals_tweeteval_script_on_the_written_files(tmp_path):
     data = _fake_tweeteval(tmp_path / "data")
     splits = bench.load_tweeteval(data)
     configs, _ = bench.resolve_configs(["tfidf", "majority"])
-    result = bench.run_benchmark(splits, ["tfidf", "majority"], configs=configs)
+    grids = {"tfidf": {"C": [0.3, 1.0]}}
+    result = bench.run_benchmark(splits, ["tfidf", "majority"], configs=configs, grids=grids)
     bench.write_predictions(result, tmp_path / "out")
     for name in ("tfidf", "majority"):
         gold, pred = [], []

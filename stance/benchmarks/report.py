@@ -51,7 +51,8 @@ def markdown(result: Mapping[str, Any], *, command: str = "") -> str:
         "## SemEval-2016 Task 6 stance through TweetEval",
         "",
         "One model per target (abortion, atheism, climate, feminist, hillary), trained on `train`, "
-        "hyper-parameters chosen on `val`; the test predictions of the five targets are concatenated and "
+        "with the fixed configs listed below (no tuning on the tiny `val` sets unless a grid is given); "
+        "the test predictions of the five targets are concatenated and "
         "scored with TweetEval's official stance metric, the mean of F1(against) and F1(favor), in percent. "
         f"Published numbers are TweetEval's leaderboard; the SemEval-2016 organisers' SVM scored "
         f"{result['organisers_svm']}.",

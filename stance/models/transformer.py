@@ -17,6 +17,8 @@ runs remote code and refuses pickled weights.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +50,47 @@ PICKLED = ("pytorch_model.bin", "tf_model.h5", "model.ckpt.index", "flax_model.m
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Silence transformers' loader inside: no "Loading weights" bar, only errors logged.
+
+    TRANSFORMERS_VERBOSITY only counts if it is set before transformers is
+    first imported, and it never hides the loader's progress bar (that is
+    huggingface_hub's switch), so a CV run printed both in every fold. Both
+    settings are restored on the way out: a library must not change them for
+    its caller for good.
+    """
+    from transformers.utils import logging as hf_logging
+
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
+def _loss_bar_class() -> type:
+    """The Trainer's progress bar with the last logged loss as its postfix (built lazily: transformers import).
+
+    The stock ProgressCallback writes every log dict as a new line to stdout,
+    which breaks ``stance train --json``; tqdm draws the bar on stderr.
+    """
+    from transformers import ProgressCallback
+
+    class LossBar(ProgressCallback):
+        def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
+            if state.is_world_process_zero and self.training_bar is not None and logs:
+                shown = {k: f"{v:.4g}" for k, v in logs.items() if k in ("loss", "eval_loss") and isinstance(v, float)}
+                if shown:
+                    self.training_bar.set_postfix(shown, refresh=True)
+
+    return LossBar
 
 
 def grouped_validation(rows: Rows, fraction: float, seed: int) -> tuple[list[int], list[int]]:
@@ -104,7 +147,7 @@ class TransformerModel(ModelBase):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         source = base_model_path(self.config["base_model"])
-        try:
+        try, quiet_transformers():
             self.tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
             self.model = AutoModelForSequenceClassification.from_pretrained(
                 source,
@@ -126,7 +169,14 @@ class TransformerModel(ModelBase):
         """Fine-tune on ``train``; without ``validation``, hold out whole articles for early stopping."""
         import datasets
         import torch
-        from transformers import DataCollatorWithPadding, EarlyStoppingCallback, TrainingArguments, set_seed
+        from transformers import (
+            DataCollatorWithPadding,
+            EarlyStoppingCallback,
+            PrinterCallback,
+            ProgressCallback,
+            TrainingArguments,
+            set_seed,
+        )
 
         check_trainable(train)
         started = time.perf_counter()
@@ -134,6 +184,11 @@ class TransformerModel(ModelBase):
         if validation is None and self.config["early_stopping_patience"] > 0:
             train_idx, val_idx = grouped_validation(train, float(self.config["validation_fraction"]), self.seed)
             train, validation = [train[i] for i in train_idx], [train[i] for i in val_idx] or None
+        if self.config["early_stopping_patience"] <= 0:
+            # 0 = off, even when the caller passes validation rows: Hugging Face's
+            # EarlyStoppingCallback with patience 0 stops after the first epoch,
+            # and load_best_model_at_end would swap in an earlier checkpoint.
+            validation = None
         self._load_base()
         labels = check_trainable(train)
         train_set = datasets.Dataset.from_dict({**self._encode(train), "labels": labels})
@@ -170,6 +225,7 @@ class TransformerModel(ModelBase):
                 data_seed=self.seed,
                 use_cpu=device == "cpu",
                 disable_tqdm=not self.progress,
+                log_level="error",
                 dataloader_num_workers=0,
             )
             callbacks = []
@@ -187,6 +243,12 @@ class TransformerModel(ModelBase):
                 callbacks=callbacks,
                 class_weights=weights,
             )
+            # Neither the stock bar (log lines on stdout) nor, without it, the
+            # PrinterCallback (a loss dict per epoch on stdout, in every CV fold).
+            trainer.remove_callback(PrinterCallback)
+            trainer.remove_callback(ProgressCallback)
+            if self.progress:
+                trainer.add_callback(_loss_bar_class()())
             output = trainer.train()
             history = [entry for entry in trainer.state.log_history if "eval_loss" in entry]
             trainer.accelerator.wait_for_everyone()  # no rank leaves while another still reads the checkpoints
