@@ -117,3 +117,16 @@ def test_the_packaged_minilm_fine_tunes_offline(project, tmp_path, monkeypatch):
     model = registry.load_model(run)
     proba = model.predict_proba(rows[:5])
     assert proba.shape == (5, 3) and np.allclose(proba.sum(axis=1), 1)
+
+
+def test_training_keeps_stdout_clean_and_shows_one_loss_bar_only_when_asked(tiny_bert, tmp_path, capsys):
+    config = {"base_model": str(tiny_bert), "epochs": 2, "batch_size": 4, "max_length": 32}
+    model = registry.create("transformer", config=config, seed=0)
+    model.fit(ROWS)  # as in every CV fold: no bar, no loss dicts, no "Loading weights"
+    quiet = capsys.readouterr()
+    assert quiet.out == ""
+    assert "Loading weights" not in quiet.err and "loss" not in quiet.err
+    train_model("transformer", ROWS, out_dir=tmp_path / "run", config=config, seed=0, progress=True)
+    shown = capsys.readouterr()
+    assert shown.out == ""  # `stance train --json` prints pure JSON
+    assert "loss=" in shown.err and "Loading weights" not in shown.err

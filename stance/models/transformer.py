@@ -84,7 +84,9 @@ def _loss_bar_class() -> type:
     from transformers import ProgressCallback
 
     class LossBar(ProgressCallback):
-        def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        def on_log(
+            self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any
+        ) -> None:
             if state.is_world_process_zero and self.training_bar is not None and logs:
                 shown = {k: f"{v:.4g}" for k, v in logs.items() if k in ("loss", "eval_loss") and isinstance(v, float)}
                 if shown:
@@ -147,17 +149,18 @@ class TransformerModel(ModelBase):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         source = base_model_path(self.config["base_model"])
-        try, quiet_transformers():
-            self.tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
-            self.model = AutoModelForSequenceClassification.from_pretrained(
-                source,
-                num_labels=len(STANCES),
-                id2label=ID2LABEL,
-                label2id=LABEL2ID,
-                use_safetensors=True,
-                trust_remote_code=False,
-                ignore_mismatched_sizes=True,
-            )
+        try:
+            with quiet_transformers():
+                self.tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
+                self.model = AutoModelForSequenceClassification.from_pretrained(
+                    source,
+                    num_labels=len(STANCES),
+                    id2label=ID2LABEL,
+                    label2id=LABEL2ID,
+                    use_safetensors=True,
+                    trust_remote_code=False,
+                    ignore_mismatched_sizes=True,
+                )
         except (OSError, ValueError) as exc:
             raise StanceError(f"can't load base model {source!r}: {_first_line(exc)}", field="base_model") from None
 
@@ -202,7 +205,8 @@ class TransformerModel(ModelBase):
                 [len(labels) / (len(STANCES) * n) if n else 1.0 for n in counts], dtype=torch.float32
             )
         device = pick_device(self.config["device"])
-        with trainer_scratch() as scratch:  # shared by the ranks of a torchrun launch
+        # quiet: checkpoint reloads and Trainer notices; the loss bar is the Trainer's own tqdm, not hushed.
+        with trainer_scratch() as scratch, quiet_transformers():  # scratch: shared by the ranks of a torchrun launch
             args = TrainingArguments(
                 output_dir=scratch,
                 num_train_epochs=float(self.config["epochs"]),
@@ -327,10 +331,11 @@ class TransformerModel(ModelBase):
             raise StanceError("incomplete model directory: model.safetensors is missing", path=run_dir)
         model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
         try:
-            model.tokenizer = AutoTokenizer.from_pretrained(run_dir, trust_remote_code=False, local_files_only=True)
-            model.model = AutoModelForSequenceClassification.from_pretrained(
-                run_dir, use_safetensors=True, trust_remote_code=False, local_files_only=True
-            )
+            with quiet_transformers():
+                model.tokenizer = AutoTokenizer.from_pretrained(run_dir, trust_remote_code=False, local_files_only=True)
+                model.model = AutoModelForSequenceClassification.from_pretrained(
+                    run_dir, use_safetensors=True, trust_remote_code=False, local_files_only=True
+                )
         except (OSError, ValueError) as exc:
             raise StanceError(f"can't load the model: {_first_line(exc)}", path=run_dir) from None
         labels = [model.model.config.id2label[i] for i in range(model.model.config.num_labels)]
