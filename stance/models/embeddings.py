@@ -60,9 +60,12 @@ def encoder(base_model: str, device: str, max_length: int) -> Any:
     """A loaded sentence encoder, cached so repeated suggestions don't reload 90 MB."""
     from sentence_transformers import SentenceTransformer
 
+    from stance.models.transformer import quiet_transformers
+
     path = base_model_path(base_model)
     try:
-        model = SentenceTransformer(path, device=pick_device(device), trust_remote_code=False)
+        with quiet_transformers():  # no "Loading weights" bar in the middle of a CV run or a table
+            model = SentenceTransformer(path, device=pick_device(device), trust_remote_code=False)
     except (OSError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StanceError(f"can't load the sentence encoder: {first}", field="base_model") from None
