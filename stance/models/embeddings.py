@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance.errors import StanceError
+from stance.models import skops_io
 from stance.models.base import Rows
 from stance.models.common import (
     ModelBase,
@@ -139,37 +140,17 @@ class EmbeddingModel(ModelBase):
 
     def save(self, run_dir: Path) -> None:
         """Write the head (``head.skops``) and the marker naming the encoder."""
-        import zipfile
-
-        import skops.io as sio
-
         if self.head is None:
             raise StanceError("the model is not trained yet")
-        run_dir = Path(run_dir)
-        run_dir.mkdir(parents=True, exist_ok=True)
-        tmp = run_dir / f".{HEAD}.tmp"
-        sio.dump(self.head, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
-        tmp.replace(run_dir / HEAD)
-        write_marker(run_dir, self.name, self.config, self.seed)
+        skops_io.dump(self.head, Path(run_dir) / HEAD)
+        write_marker(Path(run_dir), self.name, self.config, self.seed)
 
     @classmethod
     def load(cls, run_dir: Path) -> EmbeddingModel:
         """Rebuild the head, refusing any type outside :data:`TRUSTED`; the encoder loads on first use."""
-        import skops.io as sio
-
-        from stance.models.tfidf import schema_types
-
         run_dir = Path(run_dir)
         marker = read_marker(run_dir)
         require_files(run_dir, [HEAD])
-        path = run_dir / HEAD
-        try:
-            found = schema_types(path) | set(sio.get_untrusted_types(file=path))
-        except Exception as exc:  # a corrupt zip raises many kinds
-            raise StanceError(f"unreadable skops file: {exc}", path=path) from None
-        untrusted = sorted(found - set(TRUSTED))
-        if untrusted:
-            raise StanceError(f"refusing to load untrusted types: {', '.join(untrusted)}", path=path)
         model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
-        model.head = sio.load(path, trusted=TRUSTED)
+        model.head = skops_io.load(run_dir / HEAD, TRUSTED)
         return model

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance.errors import StanceError
+from stance.models import skops_io
 from stance.models.base import Rows
 from stance.models.common import (
     ModelBase,
@@ -80,26 +81,6 @@ def _columns(rows: Rows) -> np.ndarray:
         table[index, 1] = str_field(row, "speaker", index) or NO_SPEAKER
         table[index, 2] = str_field(row, "context", index) or NO_CONTEXT
     return table
-
-
-def schema_types(path: Path) -> set[str]:
-    """Every ``module.Class`` named in a skops file's schema, without loading anything."""
-    import json
-    import zipfile
-
-    with zipfile.ZipFile(path) as archive:
-        schema = json.loads(archive.read("schema.json"))
-    found: set[str] = set()
-    stack: list[Any] = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("__module__"), str) and isinstance(node.get("__class__"), str):
-                found.add(f"{node['__module__']}.{node['__class__']}")
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found
 
 
 class TfidfModel(ModelBase):
@@ -247,36 +228,17 @@ class TfidfModel(ModelBase):
 
     def save(self, run_dir: Path) -> None:
         """Write ``model.skops`` and the marker."""
-        import zipfile
-
-        import skops.io as sio
-
         if self.pipeline is None:
             raise StanceError("the model is not trained yet")
-        run_dir = Path(run_dir)
-        run_dir.mkdir(parents=True, exist_ok=True)
-        tmp = run_dir / f".{WEIGHTS}.tmp"
-        sio.dump(self.pipeline, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
-        tmp.replace(run_dir / WEIGHTS)
-        write_marker(run_dir, self.name, self.config, self.seed)
+        skops_io.dump(self.pipeline, Path(run_dir) / WEIGHTS)
+        write_marker(Path(run_dir), self.name, self.config, self.seed)
 
     @classmethod
     def load(cls, run_dir: Path) -> TfidfModel:
         """Rebuild a saved model, refusing any type outside :data:`TRUSTED`."""
-        import skops.io as sio
-
         run_dir = Path(run_dir)
         marker = read_marker(run_dir)
         require_files(run_dir, [WEIGHTS])
-        path = run_dir / WEIGHTS
-        try:
-            # skops trusts every scikit-learn class by default; we want exactly ours.
-            found = schema_types(path) | set(sio.get_untrusted_types(file=path))
-        except Exception as exc:  # a corrupt zip raises many kinds
-            raise StanceError(f"unreadable skops file: {exc}", path=path) from None
-        untrusted = sorted(found - set(TRUSTED))
-        if untrusted:
-            raise StanceError(f"refusing to load untrusted types: {', '.join(untrusted)}", path=path)
         model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
-        model.pipeline = sio.load(path, trusted=TRUSTED)
+        model.pipeline = skops_io.load(run_dir / WEIGHTS, TRUSTED)
         return model
