@@ -48,7 +48,7 @@ def tweeteval_cmd(
     seed: Annotated[int, typer.Option("--seed")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Write report.json and predictions/ here.")] = None,
 ) -> None:
-    """One model per target, trained on train, tuned on val, scored on all test tweets (official metric)."""
+    """One model per target, trained on train (tuned on val with --tune), scored on every test tweet."""
     import json
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
