@@ -75,6 +75,17 @@ def compose_all(rows: Rows, config: Mapping[str, Any]) -> tuple[list[str], list[
     return texts, (contexts if use_context else None)
 
 
+def length_sorted_batches(texts: list[str], contexts: list[str] | None, size: int) -> Iterator[list[int]]:
+    """Row indices in batches of ``size``, shortest first.
+
+    Rows of similar length share a batch, so dynamic padding pads little;
+    callers write each batch's results back at these indices.
+    """
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + len(contexts[i] if contexts else ""))
+    for start in range(0, len(order), size):
+        yield order[start : start + size]
+
+
 def encode_labels(rows: Rows) -> list[int]:
     """Stance names -> column indexes in STANCES order, with a located error for a bad one."""
     labels: list[int] = []

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from stance.errors import StanceError
 from stance.models.base import Rows
-from stance.models.common import ModelBase, compose_all, read_marker, require_files
+from stance.models.common import ModelBase, compose_all, length_sorted_batches, read_marker, require_files
 from stance.schema import STANCES
 
 if TYPE_CHECKING:
@@ -211,10 +211,7 @@ class FastTransformer(ModelBase):
         if len(rows) == 0:
             return out
         texts, contexts = compose_all(rows, self.config)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + len(contexts[i] if contexts else ""))
-        size = int(self.config["eval_batch_size"])
-        for start in range(0, len(order), size):
-            batch = order[start : start + size]
+        for batch in length_sorted_batches(texts, contexts, int(self.config["eval_batch_size"])):
             encoded = self._encode([texts[i] for i in batch], [contexts[i] for i in batch] if contexts else None)
             logits = self.session.run(["logits"], encoded)[0].astype(np.float64)
             logits -= logits.max(axis=1, keepdims=True)

@@ -32,6 +32,7 @@ from stance.models.common import (
     class_counts,
     compose_all,
     encode_labels,
+    length_sorted_batches,
     pick_device,
     read_marker,
     require_files,
@@ -285,13 +286,11 @@ class TransformerModel(ModelBase):
         if len(rows) == 0:
             return out
         texts, contexts = compose_all(rows, self.config)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + len(contexts[i] if contexts else ""))
         size = int(self.config["eval_batch_size"])
         device = next(self.model.parameters()).device
         self.model.eval()
         with torch.inference_mode():
-            for start in range(0, len(order), size):
-                batch = order[start : start + size]
+            for batch in length_sorted_batches(texts, contexts, size):
                 encoded = self.tokenizer(
                     [texts[i] for i in batch],
                     [contexts[i] for i in batch] if contexts else None,
