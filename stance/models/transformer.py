@@ -28,11 +28,11 @@ from stance.models.base import Rows
 from stance.models.common import (
     ModelBase,
     base_model_path,
+    batches_by_length,
     check_trainable,
     class_counts,
     compose_all,
     encode_labels,
-    length_sorted_batches,
     pick_device,
     read_marker,
     require_files,
@@ -128,7 +128,7 @@ class TransformerModel(ModelBase):
         "epochs": 8,
         "learning_rate": 1e-4,
         "batch_size": 16,
-        "eval_batch_size": 16,
+        "eval_batch_size": 32,
         "weight_decay": 0.01,
         "warmup": 0.1,
         "class_weights": True,
@@ -276,7 +276,11 @@ class TransformerModel(ModelBase):
     # -- inference ------------------------------------------------------------------
 
     def predict_proba(self, rows: Rows) -> np.ndarray:
-        """``(n, 3)`` probabilities in STANCES order: length-sorted batches, dynamic padding, no grad."""
+        """``(n, 3)`` probabilities in STANCES order.
+
+        The rows are tokenised once, then run in batches of similar token
+        length, each padded only to its longest row, under inference mode.
+        """
         import numpy as np
         import torch
 
@@ -285,21 +289,15 @@ class TransformerModel(ModelBase):
         out = np.zeros((len(rows), len(STANCES)), dtype=np.float64)
         if len(rows) == 0:
             return out
-        texts, contexts = compose_all(rows, self.config)
-        size = int(self.config["eval_batch_size"])
+        encoded = self._encode(rows)
+        lengths = [len(ids) for ids in encoded["input_ids"]]
         device = next(self.model.parameters()).device
         self.model.eval()
         with torch.inference_mode():
-            for batch in length_sorted_batches(texts, contexts, size):
-                encoded = self.tokenizer(
-                    [texts[i] for i in batch],
-                    [contexts[i] for i in batch] if contexts else None,
-                    truncation=True,
-                    max_length=int(self.config["max_length"]),
-                    padding=True,
-                    return_tensors="pt",
-                ).to(device)
-                logits = self.model(**encoded).logits
+            for batch in batches_by_length(lengths, int(self.config["eval_batch_size"])):
+                padded = self.tokenizer.pad({key: [values[i] for i in batch] for key, values in encoded.items()})
+                inputs = {key: torch.tensor(values, device=device) for key, values in padded.items()}
+                logits = self.model(**inputs).logits
                 out[batch] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         return out
 
