@@ -5,7 +5,8 @@
     .venv/bin/python benchmarks/run.py --threads 1
 
 Parts: startup, tfidf, transformer (training), throughput (5,000 sentences,
-needs the transformer part's TweetEval model), large (100k and 1M lines).
+needs the transformer part's TweetEval model), large (100k and 1M lines with
+TF-IDF; 10k and 100k with the transformer's --fast path when its model is there).
 Results go to benchmarks/results.json and to the part of docs/benchmarks.md
 between the perf markers; the rest of that file (the TweetEval section) is
 kept. Generated inputs and trained runs live in benchmarks/.work/ (ignored).
@@ -104,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         common.run_process([common.STANCE, "--root", str(common.REPO), "train", "tfidf", "--out", str(tfidf_run)])
         sizes = (2_000, 20_000) if quick else (100_000, 1_000_000)
         done("large", large_input.bench(tfidf_run, sizes=sizes))
+        if (throughput_model / "stance_model.json").exists():  # the same streaming with the transformer (--fast)
+            sizes = (1_000, 5_000) if quick else (10_000, 100_000)
+            done("large_transformer", large_input.bench(throughput_model, sizes=sizes, extra=("--fast",)))
 
     results["suite_seconds"] = round(time.perf_counter() - started)
     results_file.write_text(json.dumps(results, indent=2) + "\n")

@@ -134,7 +134,7 @@ def load_predictor(
     """The saved model in ``model_dir``, ready to predict, on the engine asked for.
 
     ``auto`` runs a transformer through ONNX Runtime in float32 when it would
-    run on a CPU anyway (measured 1.6x faster than PyTorch on 5,000 tweets,
+    run on a CPU anyway (1.3x faster than PyTorch on 5,000 tweets, whole processes,
     identical labels), and through PyTorch when the model's configured
     device is a GPU or an NVIDIA GPU is visible. If the ONNX export fails (an
     architecture torch's exporter can't trace), ``auto`` falls back to
