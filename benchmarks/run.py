@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
                 throughput_model,
                 target=transformer_train.TARGET,
                 sentences=300 if quick else 5_000,
-                repeats=1 if quick else 3,
+                repeats=1 if quick else 5,
+                naive_repeats=1 if quick else 3,
             ),
         )
     if "large" in parts:

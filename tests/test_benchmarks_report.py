@@ -22,16 +22,19 @@ def test_perf_section_is_replaced_and_the_rest_kept(tmp_path):
     assert text.count(report.BEGIN) == 1 and text.count(report.END) == 1
 
 
+MACHINE = {
+    "cores": 2,
+    "cpu": "x",
+    "ram_gb": 1,
+    "os": "Linux",
+    "versions": {"python": "3"},
+    "threads": 2,
+    "load_average": [0, 0, 0],
+}
+
+
 def test_markdown_flags_a_missed_target():
-    machine = {
-        "cores": 2,
-        "cpu": "x",
-        "ram_gb": 1,
-        "os": "Linux",
-        "versions": {"python": "3"},
-        "threads": 2,
-        "load_average": [0, 0, 0],
-    }
+    machine = MACHINE
     startup = {
         "runs": 1,
         "load_average": [0, 0, 0],
@@ -42,3 +45,39 @@ def test_markdown_flags_a_missed_target():
     }
     text = report.markdown({"machine": machine, "startup": startup})
     assert "| `stance --help` | 0.7 | 0.3 | 9x | 30 | **no** |" in text
+
+
+def _row(method: str, wall: float) -> dict:
+    return {"method": method, "runs": 3, "wall_s": wall, "cpu_s": wall, "per_second": 1, "speedup": round(60 / wall, 2)}
+
+
+def test_throughput_targets_are_judged_per_method():
+    throughput = {
+        "sentences": 5000,
+        "target": "abortion",
+        "rows": [
+            _row("naive pipeline, one at a time", 60.0),
+            _row("stance predict (default: ONNX Runtime float32)", 25.0),  # 2.4x: misses 3x
+            _row("stance predict --engine torch (PyTorch float32)", 30.0),
+            _row("stance predict --fast (ONNX Runtime int8)", 10.0),  # 6x
+        ],
+        "export_seconds": 4.0,
+        "quantise_seconds": 2.0,
+        "identical_b_vs_a": 1.0,
+        "identical_torch_vs_a": 1.0,
+        "agreement_c_vs_b": 0.975,  # misses 98%
+        "test_rows": 280,
+        "test_agreement": 0.99,
+        "score_float32": 56.94,
+        "score_onnx_float32": 56.94,
+        "score_int8": 56.5,
+        "score_pure_int8": 56.12,
+        "test_agreement_pure_int8": 0.993,
+        "agreement_pure_int8_vs_b": 0.9836,
+    }
+    text = report.markdown({"machine": MACHINE, "throughput": throughput})
+    assert "`stance predict` vs naive: 2.4x (**no** for >= 3x)" in text
+    assert "`--fast` vs naive: 6.0x (yes for >= 5x)" in text
+    assert "(**no** for >= 98%)" in text
+    assert "`--fast` 56.50 (change -0.44; yes for within 0.5)" in text
+    assert "scores 56.12 (change -0.82)" in text
