@@ -21,7 +21,7 @@ from stance.models.transformer import TransformerModel
 @pytest.fixture(scope="module")
 def run_dir(tiny_bert, tmp_path_factory) -> Path:
     """A saved transformer run (tiny BERT with a fresh 3-way head; no training needed to compare backends)."""
-    model = TransformerModel({"base_model": str(tiny_bert), "max_length": 32, "eval_batch_size": 8}, seed=0)
+    model = TransformerModel({"base_model": str(tiny_bert), "max_length": 32, "predict_batch_size": 8}, seed=0)
     model._load_base()
     folder = tmp_path_factory.mktemp("fast") / "run"
     model.save(folder)

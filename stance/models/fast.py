@@ -254,7 +254,7 @@ class FastTransformer(ModelBase):
             return out
         texts, contexts = compose_all(rows, self.config)
         encodings = self.tokenizer.encode_batch(list(zip(texts, contexts, strict=True)) if contexts else texts)
-        for batch in batches_by_length([len(e.ids) for e in encodings], int(self.config["eval_batch_size"])):
+        for batch in batches_by_length([len(e.ids) for e in encodings], int(self.config["predict_batch_size"])):
             logits = self.session.run(["logits"], self._pad([encodings[i] for i in batch]))[0].astype(np.float64)
             logits -= logits.max(axis=1, keepdims=True)
             exp = np.exp(logits)

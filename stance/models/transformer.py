@@ -128,7 +128,8 @@ class TransformerModel(ModelBase):
         "epochs": 8,
         "learning_rate": 1e-4,
         "batch_size": 16,
-        "eval_batch_size": 32,
+        "eval_batch_size": 16,
+        "predict_batch_size": 32,
         "weight_decay": 0.01,
         "warmup": 0.1,
         "class_weights": True,
@@ -294,7 +295,7 @@ class TransformerModel(ModelBase):
         device = next(self.model.parameters()).device
         self.model.eval()
         with torch.inference_mode():
-            for batch in batches_by_length(lengths, int(self.config["eval_batch_size"])):
+            for batch in batches_by_length(lengths, int(self.config["predict_batch_size"])):
                 padded = self.tokenizer.pad({key: [values[i] for i in batch] for key, values in encoded.items()})
                 inputs = {key: torch.tensor(values, device=device) for key, values in padded.items()}
                 logits = self.model(**inputs).logits
