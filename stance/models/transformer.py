@@ -310,8 +310,9 @@ class TransformerModel(ModelBase):
             raise StanceError("the model is not trained yet")
         run_dir = Path(run_dir)
         run_dir.mkdir(parents=True, exist_ok=True)
-        self.model.save_pretrained(run_dir, safe_serialization=True)
-        self.tokenizer.save_pretrained(run_dir)
+        with quiet_transformers():  # no "Writing model shards" bar
+            self.model.save_pretrained(run_dir, safe_serialization=True)
+            self.tokenizer.save_pretrained(run_dir)
         write_marker(run_dir, self.name, self.config, self.seed)
 
     @classmethod
