@@ -48,6 +48,16 @@ THREADS_NOTE = (
 )
 
 
+def _large_table(part: dict[str, Any]) -> tuple[str, str]:
+    """A large-input part as a Markdown table, and its peak memories as "a -> b"."""
+    rows = [
+        [f"{x['lines']:,}", x["input_mb"], f"{x['written']:,}", x["wall_s"], f"{x['per_second']:,}", x["peak_mb"]]
+        for x in part["rows"]
+    ]
+    header = ["lines", "input MB", "lines written", "wall s", "sentences/s", "peak MB"]
+    return _table(header, rows), " -> ".join(str(x["peak_mb"]) for x in part["rows"])
+
+
 def machine_text(m: dict[str, Any]) -> str:
     v = m["versions"]
     versions = ", ".join(f"{k} {v[k]}" for k in v)
@@ -184,18 +194,13 @@ def markdown(r: dict[str, Any]) -> str:
             "",
         ]
     if "large" in r:
-        t = r["large"]
-        rows = [
-            [f"{x['lines']:,}", x["input_mb"], f"{x['written']:,}", x["wall_s"], f"{x['per_second']:,}", x["peak_mb"]]
-            for x in t["rows"]
-        ]
-        peaks = [x["peak_mb"] for x in t["rows"]]
+        table, peaks = _large_table(r["large"])
         out += [
-            f"### Large inputs (`stance predict --input FILE.jsonl -o OUT.jsonl`, {t['model']} model)",
+            f"### Large inputs (`stance predict --input FILE.jsonl -o OUT.jsonl`, {r['large']['model']} model)",
             "",
-            _table(["lines", "input MB", "lines written", "wall s", "sentences/s", "peak MB"], rows),
+            table,
             "",
-            f"Peak memory {' -> '.join(str(p) for p in peaks)} MB for {len(peaks)} sizes ten times apart: "
+            f"Peak memory {peaks} MB for sizes ten times apart: "
             "flat, because rows are read, predicted and written 2,048 at a time. TF-IDF is used for the "
             "million lines because the transformer would take over half an hour even with `--fast`; the "
             "streaming code path is the same for every model, and the transformer is measured on 10k and "
@@ -204,18 +209,8 @@ def markdown(r: dict[str, Any]) -> str:
         ]
     if "large_transformer" in r:
         t = r["large_transformer"]
-        rows = [
-            [f"{x['lines']:,}", x["input_mb"], f"{x['written']:,}", x["wall_s"], f"{x['per_second']:,}", x["peak_mb"]]
-            for x in t["rows"]
-        ]
-        peaks = [x["peak_mb"] for x in t["rows"]]
-        out += [
-            f"The same with the transformer (`{' '.join(['stance predict', *t['options']])}`, the throughput "
-            "model above):",
-            "",
-            _table(["lines", "input MB", "lines written", "wall s", "sentences/s", "peak MB"], rows),
-            "",
-            f"Peak memory {' -> '.join(str(p) for p in peaks)} MB.",
-            "",
-        ]
+        table, peaks = _large_table(t)
+        command = " ".join(["stance predict", *t["options"]])
+        out += [f"The same with the transformer (`{command}`, the throughput model above):", "", table, ""]
+        out += [f"Peak memory {peaks} MB.", ""]
     return "\n".join(out)
