@@ -35,14 +35,22 @@ def targets_table(result: Mapping[str, Any]) -> Table:
     table.add_column("Target")
     for name in result["models"]:
         table.add_column(name, justify="right")
+    for label, cells in _target_rows(result):
+        table.add_row(label, *cells)
+    return table
+
+
+def _target_rows(result: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """One row per target: "target (train/val/test)" and each model's score, with any value tuned on val."""
+    rows = []
     for target, sizes in result["targets"].items():
         cells = []
         for m in result["models"].values():
             t = m["targets"][target]
             tuned = ", ".join(f"{k}={v}" for k, v in t["tuned"].items())
             cells.append(f"{t['official']:.1f}" + (f" ({tuned})" if tuned else ""))
-        table.add_row(f"{target} ({sizes['train']}/{sizes['val']}/{sizes['test']})", *cells)
-    return table
+        rows.append((f"{target} ({sizes['train']}/{sizes['val']}/{sizes['test']})", cells))
+    return rows
 
 
 def markdown(result: Mapping[str, Any], *, command: str = "") -> str:
@@ -79,13 +87,8 @@ def markdown(result: Mapping[str, Any], *, command: str = "") -> str:
         )
     lines += ["", "Per target:", "", "| Target (train/val/test) | " + " | ".join(result["models"]) + " |"]
     lines.append("|---|" + "---|" * len(result["models"]))
-    for target, sizes in result["targets"].items():
-        cells = []
-        for m in result["models"].values():
-            t = m["targets"][target]
-            tuned = ", ".join(f"{k}={v}" for k, v in t["tuned"].items())
-            cells.append(f"{t['official']:.1f}" + (f" ({tuned})" if tuned else ""))
-        lines.append(f"| {target} ({sizes['train']}/{sizes['val']}/{sizes['test']}) | " + " | ".join(cells) + " |")
+    for label, cells in _target_rows(result):
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += ["", "Configs:", ""]
     for name, m in result["models"].items():
         config = ", ".join(f"{k}={v}" for k, v in m["config"].items())
