@@ -189,12 +189,17 @@ def _wait_for(predicate, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
+def _session_command(project: Root) -> tuple[list[str], dict[str, str]]:
+    """The argv and environment of a real `stance annotate` process for alice on ARTICLE."""
+    command = [sys.executable, "-m", "stance", "annotate", "--annotator", "alice", "--article", ARTICLE, "--no-finder"]
+    return command, {**os.environ, "STANCE_ROOT": str(project.path)}
+
+
 @pytest.mark.slow
 def test_sigkill_mid_session_keeps_every_label_and_resumes(project: Root) -> None:
     ids = _ids(project)
     path = history_path(project, "alice")
-    command = [sys.executable, "-m", "stance", "annotate", "--annotator", "alice", "--article", ARTICLE, "--no-finder"]
-    env = {**os.environ, "STANCE_ROOT": str(project.path)}
+    command, env = _session_command(project)
     proc = subprocess.Popen(
         command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True
     )
@@ -294,8 +299,7 @@ def test_single_keys_in_a_real_terminal(project: Root) -> None:
 @pytest.mark.slow
 def test_ctrl_c_ends_the_session_cleanly(project: Root) -> None:
     path = history_path(project, "alice")
-    command = [sys.executable, "-m", "stance", "annotate", "--annotator", "alice", "--article", ARTICLE, "--no-finder"]
-    env = {**os.environ, "STANCE_ROOT": str(project.path)}
+    command, env = _session_command(project)
     proc = subprocess.Popen(
         command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True
     )
