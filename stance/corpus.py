@@ -18,7 +18,7 @@ from pathlib import Path
 from stance.errors import StanceError
 from stance.jsonl import append_jsonl, atomic_write_text, iter_jsonl, write_jsonl
 from stance.paths import Root
-from stance.schema import ORIGINS, SLUG_RE, Article, Sentence, sent_id
+from stance.schema import COLLECTIONS, ORIGINS, SLUG_RE, Article, Sentence, sent_id
 from stance.splitter import parse_header, split_article
 
 _ARTICLE_FIELDS = {f for f in Article.__dataclass_fields__}
@@ -126,6 +126,8 @@ def load_articles(root: Root) -> list[Article]:
                 line=line,
                 field="origin",
             )
+        if record.get("collection") is not None and not SLUG_RE.fullmatch(record["collection"]):
+            raise StanceError(f"{record['collection']!r} is not a slug", path=path, line=line, field="collection")
         seen.add(record["id"])
         articles.append(Article(**record))
     return articles
@@ -205,6 +207,7 @@ def add_article(
     date: str | None = None,
     origin: str = "added",
     title_note: str | None = None,
+    collection: str = "user",
 ) -> tuple[Article, list[Sentence]]:
     """Add a plain-text article to corpus/ and append its sentences, unlabelled.
 
@@ -226,6 +229,8 @@ def add_article(
     article_id = check_slug(article_id if article_id is not None else slugify(title))
     if origin not in ORIGINS:
         raise StanceError(f"unknown origin {origin!r}; allowed: {', '.join(ORIGINS)}", field="origin")
+    if not SLUG_RE.fullmatch(collection):
+        raise StanceError(f"{collection!r} is not a slug (e.g. {', '.join(COLLECTIONS)})", field="collection")
     existing = load_articles(root)
     digest = text_sha256(raw)
     for other in existing:
@@ -246,6 +251,7 @@ def add_article(
         date=date,
         source=source,
         title_note=title_note,
+        collection=collection,
     )
     root.corpus.mkdir(parents=True, exist_ok=True)
     atomic_write_text(root.corpus / f"{article_id}.txt", raw)

@@ -15,6 +15,9 @@ STANCES: tuple[str, ...] = ("pro", "anti", "neutral")
 SPEAKER_TYPES: tuple[str, ...] = ("person", "organisation", "author")
 AUTHOR = "author"
 ORIGINS: tuple[str, ...] = ("source", "added")
+#: The collections this project ships; a user's own articles default to ``user``
+#: (any slug is allowed, so a researcher can name a batch of their own).
+COLLECTIONS: tuple[str, ...] = ("seed", "corpus-extra", "corpus-more", "user")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -37,6 +40,10 @@ class Article:
     date: str | None = None
     source: str | None = None
     title_note: str | None = None
+    #: Which batch the article came in with (``seed``, ``corpus-extra``,
+    #: ``corpus-more`` or a user's own slug): the unit of the train-on-some,
+    #: test-on-others protocol.
+    collection: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -144,6 +144,10 @@ def add_cmd(
     publication: Annotated[str | None, typer.Option(help="Publication, only if the text says it.")] = None,
     date: Annotated[str | None, typer.Option(help="Publication date, only if known.")] = None,
     origin: Annotated[str, typer.Option(help="'source' for the four seed articles, 'added' for any other.")] = "added",
+    collection: Annotated[
+        str,
+        typer.Option(help="The batch this article belongs to, a slug (seed, corpus-extra, corpus-more or your own)."),
+    ] = "user",
     suggest: Annotated[
         bool, typer.Option(help="Record the speaker finder's suggestions in annotations/suggestions/.")
     ] = True,
@@ -158,6 +162,7 @@ def add_cmd(
         publication=publication,
         date=date,
         origin=origin,
+        collection=collection,
     )
     console.print(f"added [bold]{article.id}[/]: {len(sentences)} sentences, unlabelled")
     if suggest:
