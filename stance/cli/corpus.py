@@ -48,6 +48,8 @@ def _article_table(rows: list[dict], *, width: int) -> Table:
     # Column widths plus one space between columns (no padding, no edges).
     fixed = len("origin") + sum(max(len(headers.get(c, c)), 4) for c in _COUNTS) + len(_COUNTS) + 1
     longest = max([len(r["id"]) for r in rows] + [len("article")])
+    if longest + fixed > width:
+        return _stacked_table(rows, width=width)
     longest_title = max([len(_title_line(r)) for r in rows] + [0])
     article_width = max(longest, min(longest_title, width - fixed))
     table = Table(
@@ -72,6 +74,41 @@ def _article_table(rows: list[dict], *, width: int) -> Table:
     table.add_section()
     table.add_row("total", "", *(str(sum(r[c] for r in rows)) for c in _COUNTS))
     return table
+
+
+def _stacked_table(rows: list[dict], *, width: int) -> Table:
+    """The narrow form: one column, each article as id / title / counts lines.
+
+    Used when the longest id and the count columns cannot share a line: the id
+    stays whole (it is what `corpus show` takes) and nothing is wider than
+    ``width``.
+    """
+    table = Table(
+        title=f"{len(rows)} articles",
+        caption="origin: source = one of the four seed articles",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=0,
+    )
+    table.add_column("article / title · publication / counts", no_wrap=True, max_width=width)
+    for row in rows:
+        cell = Text(row["id"], style="bold")
+        title = Text("  " + _title_line(row), style="dim")
+        title.truncate(width, overflow="ellipsis")
+        cell.append("\n").append_text(title)
+        cell.append("\n  " + _counts_line(row, origin=True))
+        table.add_row(cell)
+    table.add_section()
+    totals = {c: sum(r[c] for r in rows) for c in _COUNTS}
+    table.add_row("total " + _counts_line(totals, origin=False))
+    return table
+
+
+def _counts_line(row: dict, *, origin: bool) -> str:
+    counts = f"{row['sentences']} sentences, {row['labelled']} labelled: " + ", ".join(
+        f"{row[s]} {s}" for s in STANCES
+    )
+    return f"{row['origin']} · {counts}" if origin else counts
 
 
 def _title_line(row: dict) -> str:
