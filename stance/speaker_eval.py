@@ -96,16 +96,26 @@ def score(records: Sequence[dict[str, Any]], *, top: int = 8) -> dict[str, Any]:
     }
 
 
-def corpus_records(root: Root, *, article: str | None = None) -> list[dict[str, Any]]:
-    """Finder output next to gold for every labelled sentence (optionally of one article)."""
+def corpus_records(
+    root: Root, *, article: str | None = None, collection: str | None = None
+) -> list[dict[str, Any]]:
+    """Finder output next to gold for every labelled sentence (optionally of one article or collection)."""
     sentences = load_sentences(root)
     gold = load_gold(root, known_ids={s.sent_id for s in sentences})
     known = {a.id: a for a in load_articles(root)}
     if article is not None and article not in known:
         raise StanceError(f"Can't find article {article!r}. Available: {', '.join(known) or 'none'}")
+    collections = sorted({a.collection or "user" for a in known.values()})
+    if collection is not None and collection not in collections:
+        raise StanceError(
+            f"Can't find collection {collection!r}. Available: {', '.join(collections) or 'none'}",
+            field="--collection",
+        )
     records: list[dict[str, Any]] = []
     for art, group in groupby(sentences, key=lambda s: s.article):
         if article is not None and art != article:
+            continue
+        if collection is not None and (known[art].collection or "user") != collection:
             continue
         items = list(group)
         for sentence, found in zip(items, find_speakers(items), strict=True):
@@ -127,9 +137,11 @@ def corpus_records(root: Root, *, article: str | None = None) -> list[dict[str, 
     return records
 
 
-def evaluate_corpus(root: Root, *, article: str | None = None, top: int = 8) -> dict[str, Any]:
+def evaluate_corpus(
+    root: Root, *, article: str | None = None, collection: str | None = None, top: int = 8
+) -> dict[str, Any]:
     """Score the finder against the gold speakers of the corpus."""
-    records = corpus_records(root, article=article)
+    records = corpus_records(root, article=article, collection=collection)
     if not records:
         raise StanceError("no gold labels to evaluate against", path=root.gold_file)
     return {"source": "corpus", **score(records, top=top)}

@@ -90,6 +90,9 @@ def record_suggestions(root: Root, article: str, sentences: list[Sentence], *, t
 def evaluate_cmd(
     ctx: typer.Context,
     article: Annotated[str | None, typer.Option(help="Only this article (see `stance corpus list`).")] = None,
+    collection: Annotated[
+        str | None, typer.Option(help="Only the articles of this collection (seed, corpus-extra, corpus-more, user).")
+    ] = None,
     patterns: Annotated[
         Path | None,
         typer.Option(
@@ -107,7 +110,7 @@ def evaluate_cmd(
     if patterns is not None:
         result = evaluate_patterns(patterns, top=top)
     else:
-        result = evaluate_corpus(get_root(ctx), article=article, top=top)
+        result = evaluate_corpus(get_root(ctx), article=article, collection=collection, top=top)
     if as_json:
         print_json(result)
         return
