@@ -171,10 +171,11 @@ def test_repository_corpus_keeps_origin_and_labels_every_added_sentence(repo_roo
     unlabelled = [s.sent_id for s in sentences if s.article in ids and s.sent_id not in gold]
     assert unlabelled == []
     assert all(not a.title.endswith("]") for a in added)
-    extra = Path(__file__).resolve().parents[2] / "shared" / "corpus-extra"
-    if not extra.is_dir():
-        pytest.skip("../shared/corpus-extra not available")
+    assert {a.collection for a in added} == {"corpus-extra", "corpus-more"}
+    assert sum(a.collection == "corpus-more" for a in added) == 56
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    if not shared.is_dir():
+        pytest.skip("../shared not available")
     for article in added:
-        source = extra / article.source_file
-        if source.exists():
-            assert (repo_root.corpus / f"{article.id}.txt").read_bytes() == source.read_bytes()
+        source = shared / article.collection / article.source_file
+        assert (repo_root.corpus / f"{article.id}.txt").read_bytes() == source.read_bytes()
