@@ -133,6 +133,11 @@ def load_articles(root: Root) -> list[Article]:
     return articles
 
 
+def article_collections(root: Root) -> dict[str, str]:
+    """Every article id and its collection, in corpus order (``user`` when none was recorded)."""
+    return {article.id: article.collection or "user" for article in load_articles(root)}
+
+
 def article_text(root: Root, article_id: str) -> str:
     """The raw text of an article, byte for byte (no newline translation).
 

@@ -9,6 +9,9 @@ Protocols:
   because one article alone may lack a stance entirely.
 - ``kfold``: stratified K-fold, grouped by article when there are at least K
   articles (otherwise ungrouped, and the result says so).
+- ``split``: train on one set of articles and test on another (by
+  collection or by id, see :func:`stance.splits.article_split`): one fold,
+  scored like cross-validation; saved run directories are used as they are.
 - ``test``: no cross-validation; registry models are trained on the whole
   corpus (saved run directories are used as they are) and scored on an
   external labelled file.
@@ -44,7 +47,7 @@ from stance import metrics, stats
 from stance.baselines import REFERENCES, ReferenceModel
 from stance.errors import StanceError
 from stance.schema import STANCES
-from stance.splits import Fold, kfold, leave_one_article_out, stratified_subsample
+from stance.splits import ArticleSplit, Fold, kfold, leave_one_article_out, stratified_subsample
 
 #: Training shares for the learning curve.
 CURVE_FRACTIONS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
@@ -255,8 +258,13 @@ def evaluate(
     progress: Progress | None = None,
     extra_protocol: Mapping[str, Any] | None = None,
     finder_rows: Sequence[Mapping[str, Any]] | None = None,
+    split: ArticleSplit | None = None,
 ) -> EvaluationResult:
-    """Evaluate ``specs`` on ``rows`` under one protocol (see the module docstring)."""
+    """Evaluate ``specs`` on ``rows`` under one protocol (see the module docstring).
+
+    With ``split`` the rows are those of both article sets; only the test
+    set's rows are scored.
+    """
     started = time.perf_counter()
     if seeds < 1:
         raise StanceError(f"{seeds}: need at least one seed", field="--seeds")
@@ -269,10 +277,27 @@ def evaluate(
     warnings: list[str] = []
     train_y = [row["stance"] for row in rows]
 
+    if test_rows is not None and split is not None:
+        raise StanceError("an external test file and a test set of articles are two protocols; give one")
+    positions: list[int] = list(range(len(rows)))
     if test_rows is not None:
         eval_rows = list(test_rows)
         folds: list[Fold] = []
         grouped = False
+    elif split is not None:
+        folds = [split.fold]
+        grouped = True
+        positions = list(split.fold.test)
+        eval_rows = [rows[i] for i in positions]
+        train_labels = [train_y[i] for i in split.fold.train]
+        warnings.extend(
+            f"test set: no gold {label!r} sentence, so F1({label}) is 0"
+            for label in metrics.missing_classes([row["stance"] for row in eval_rows])
+        )
+        warnings.extend(
+            f"training set: no {label!r} sentence; the models cannot predict it"
+            for label in metrics.missing_classes(train_labels)
+        )
     else:
         eval_rows = list(rows)
         articles = [row["article"] for row in rows]
@@ -331,10 +356,12 @@ def evaluate(
         runs = []
         fold_scores: list[dict[str, Any]] = []
         for s in spec_seeds:
-            if folds:
+            if folds and not (split is not None and spec.kind == "saved"):
                 predictions, proba, fscores = _run_folds(spec, rows, folds, s, tick)
+                predictions, proba = [predictions[i] for i in positions], proba[positions]
             else:
-                proba = _predict_saved_or_trained(spec, rows, eval_rows, s)
+                train_rows = rows if split is None else [rows[i] for i in split.fold.train]
+                proba = _predict_saved_or_trained(spec, train_rows, eval_rows, s)
                 predictions = [STANCES[int(i)] for i in proba.argmax(axis=1)]
                 fscores = []
                 tick(f"{spec.name} test")
@@ -347,6 +374,8 @@ def evaluate(
             {k: v for k, v in metrics.evaluate_predictions(y, p).items() if k in metrics.HEADLINE} for p, _ in runs
         ]
         summary = {name: stats.mean_sd([s[name] for s in seed_scores]) for name in metrics.HEADLINE}
+        if spec.kind == "saved" and split is not None:
+            warnings.append(f"{spec.name}: a saved run is used as it was trained; it may have seen test articles")
         if spec.kind == "registry" or spec.kind == "saved":
             missing = [label for label in STANCES if label not in set(predictions)]
             for label in missing:
@@ -381,6 +410,7 @@ def evaluate(
             n_bootstrap=n_bootstrap,
             groups=groups,
             tick=tick,
+            positions=positions,
         )
 
     curve: dict[str, list[dict[str, float]]] = {}
@@ -389,18 +419,20 @@ def evaluate(
             points = []
             for fraction in curve_fractions:
                 predictions, _, fscores = _run_folds(spec, rows, folds, seed, tick, fraction=fraction)
+                predictions = [predictions[i] for i in positions]
                 points.append(_curve_point(fraction, y, predictions, fscores))
             points.append(_curve_point(1.0, y, result.predictions, result.folds))
             curve[spec.name] = points
 
-    fold_of = [""] * len(eval_rows)
+    fold_name = [""] * len(rows)
     for fold in folds:
         for i in fold.test:
-            fold_of[i] = fold.name
+            fold_name[i] = fold.name
+    fold_of = [fold_name[i] for i in positions] if test_rows is None else [""] * len(eval_rows)
     articles_in = sorted({str(row.get("article")) for row in eval_rows if row.get("article")})
     protocol = {
-        "cv": "test" if test_rows is not None else cv,
-        "k": k if cv == "kfold" and test_rows is None else None,
+        "cv": "test" if test_rows is not None else "split" if split is not None else cv,
+        "k": k if cv == "kfold" and test_rows is None and split is None else None,
         "grouped_by_article": grouped,
         "folds": [{"name": f.name, "n_train": len(f.train), "n_test": len(f.test)} for f in folds],
         "seed": seed,
@@ -413,12 +445,19 @@ def evaluate(
         },
         "test_file": test_file,
         "learning_curve": list(CURVE_FRACTIONS) if curve_fractions else None,
-        "pooling": "out-of-fold predictions of all folds scored together" if folds else None,
+        "pooling": "out-of-fold predictions of all folds scored together" if folds and split is None else None,
+        "split": split.to_dict() if split is not None else None,
         **dict(extra_protocol or {}),
     }
     data = {
         "fingerprint": fingerprint(eval_rows),
-        "train_fingerprint": fingerprint(rows) if test_rows is not None else None,
+        "train_fingerprint": (
+            fingerprint(rows)
+            if test_rows is not None
+            else fingerprint([rows[i] for i in split.fold.train])
+            if split is not None
+            else None
+        ),
         "n_sentences": len(eval_rows),
         "n_articles": len(articles_in),
         "class_counts": {label: y.count(label) for label in STANCES},
@@ -455,15 +494,19 @@ def speaker_ablation(
     n_bootstrap: int,
     groups: Sequence[str] | None = None,
     tick: Callable[[str], None] = lambda description: None,
+    positions: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """Cross-validate each model text only, with gold speakers and with the finder's at test time.
 
     Training always sees gold speakers (what annotators give). A variant whose
     config equals the model's evaluated config reuses its predictions instead
     of training again, so the ablation costs two extra CV runs per model.
+    ``positions`` are the scored rows (default: all; a train/test split
+    scores only its test rows, and the agreement is measured on them).
     """
-    y = [row["stance"] for row in rows]
-    agreement = sum(a.get("speaker") == b.get("speaker") for a, b in zip(rows, finder_rows, strict=True))
+    scored = list(range(len(rows))) if positions is None else list(positions)
+    y = [rows[i]["stance"] for i in scored]
+    agreement = sum(rows[i].get("speaker") == finder_rows[i].get("speaker") for i in scored)
     models: dict[str, list[dict[str, Any]]] = {}
     for spec, result in evaluated:
         variants = []
@@ -475,6 +518,7 @@ def speaker_ablation(
                 variant = ModelSpec(name=spec.name, kind=spec.kind, config=config)
                 source = finder_rows if at_test == "finder" else None
                 predictions, _, _ = _run_folds(variant, rows, folds, seed, tick, test_source=source)
+                predictions = [predictions[i] for i in scored]
             scores, ci = _score(spec.name, y, predictions, n_resamples=n_bootstrap, seed=seed, groups=groups)
             variants.append(
                 {
@@ -490,7 +534,7 @@ def speaker_ablation(
     return {
         "variants": [name for name, _, _ in ABLATION_VARIANTS],
         "training_speakers": "gold",
-        "finder_agreement": agreement / len(rows) if rows else 0.0,
+        "finder_agreement": agreement / len(scored) if scored else 0.0,
         "models": models,
     }
 

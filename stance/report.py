@@ -13,10 +13,13 @@
 report.json schema (``"schema": "stance-evaluation/1"``)::
 
     schema, stance_version, created (UTC time), versions {python, numpy, scikit-learn, ...}
-    protocol   {cv: article|kfold|test, k, grouped_by_article, folds [{name, n_train, n_test}],
+    protocol   {cv: article|kfold|split|test, k, grouped_by_article, folds [{name, n_train, n_test}],
                 seed, seeds [..], bootstrap {n_resamples, unit, confidence},
-                comparison {metric, tests, correction}, test_file, learning_curve, pooling, origin}
-    data       {fingerprint (sha256 of sent_id/text/context/speaker/stance), train_fingerprint,
+                comparison {metric, tests, correction}, test_file, learning_curve, pooling, origin,
+                split: null, or for --train/--test article sets
+                       {train {spec, articles [id], n_sentences}, test {spec, articles [id], n_sentences}}}
+    data       {fingerprint (sha256 of sent_id/text/context/speaker/stance of the scored rows),
+                train_fingerprint (the training rows, for split and test),
                 n_sentences, n_articles, class_counts {pro, anti, neutral}}
     models     {NAME: {kind: reference|registry|saved, config, seeds,
                        accuracy, macro_f1, f_avg, ci {metric: [low, high]},
@@ -147,6 +150,12 @@ def markdown(result: EvaluationResult) -> str:
     lines = ["# Stance evaluation", ""]
     if p["cv"] == "test":
         lines.append(f"Protocol: external test file `{p['test_file']}`; registry models trained on the whole corpus.")
+    elif p["cv"] == "split":
+        train, test = p["split"]["train"], p["split"]["test"]
+        lines.append(
+            f"Protocol: trained on {train['spec']} ({len(train['articles'])} articles, {train['n_sentences']} "
+            f"sentences), tested on {test['spec']} ({len(test['articles'])} articles, {test['n_sentences']} sentences)."
+        )
     elif p["cv"] == "article":
         lines.append(f"Protocol: leave-one-article-out cross-validation ({len(p['folds'])} folds), pooled predictions.")
     else:

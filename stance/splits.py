@@ -9,8 +9,9 @@ Splits are plain index lists (pure functions, seeded, no I/O).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -110,3 +111,132 @@ def stratified_subsample(
         take = max(1, int(np.ceil(fraction * len(members))))
         chosen.extend(int(i) for i in members[:take])
     return tuple(sorted(chosen))
+
+
+#: Prefixes of an article set on the command line (``--train`` / ``--test``).
+ARTICLE_SET_KINDS: tuple[str, ...] = ("collection", "article")
+
+
+def select_articles(spec: str, collection_of: Mapping[str, str], *, option: str) -> list[str]:
+    """The article ids named by ``collection:A,B`` or ``article:ID,ID`` (corpus order).
+
+    ``collection_of`` maps every article id of the corpus to its collection.
+    Unknown ids and collections are errors that list what exists, so a typo
+    never silently shrinks a training set.
+    """
+    kind, colon, names_text = spec.partition(":")
+    names = [name.strip() for name in names_text.split(",") if name.strip()]
+    if not colon or kind not in ARTICLE_SET_KINDS or not names:
+        raise StanceError(f"{spec!r}: expected collection:NAME[,NAME] or article:ID[,ID]", field=option)
+    if kind == "article":
+        unknown = [name for name in names if name not in collection_of]
+        if unknown:
+            raise StanceError(
+                f"unknown article id(s) {', '.join(map(repr, unknown))} (see `stance corpus list`)", field=option
+            )
+        wanted = set(names)
+    else:
+        sizes: dict[str, int] = {}
+        for collection in collection_of.values():
+            sizes[collection] = sizes.get(collection, 0) + 1
+        unknown = [name for name in names if name not in sizes]
+        if unknown:
+            known = ", ".join(f"{name} ({n})" for name, n in sizes.items())
+            raise StanceError(
+                f"unknown collection(s) {', '.join(map(repr, unknown))}; collections: {known}", field=option
+            )
+        wanted = {article for article, collection in collection_of.items() if collection in names}
+    return [article for article in collection_of if article in wanted]
+
+
+def rows_of_articles(
+    rows: Sequence[Mapping[str, Any]], collection_of: Mapping[str, str], spec: str, *, option: str
+) -> list[Mapping[str, Any]]:
+    """The rows of the articles ``spec`` names (``--train`` with an external test file)."""
+    wanted = set(select_articles(spec, collection_of, option=option))
+    kept = [row for row in rows if row["article"] in wanted]
+    if not kept:
+        raise StanceError(f"{spec!r}: none of its {len(wanted)} article(s) has a labelled sentence", field=option)
+    return kept
+
+
+@dataclass(frozen=True)
+class ArticleSplit:
+    """A train-on-some, test-on-others split: the fold and what it was made from."""
+
+    fold: Fold
+    train_spec: str
+    test_spec: str
+    train_articles: tuple[str, ...]
+    test_articles: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "train": {
+                "spec": self.train_spec,
+                "articles": list(self.train_articles),
+                "n_sentences": len(self.fold.train),
+            },
+            "test": {"spec": self.test_spec, "articles": list(self.test_articles), "n_sentences": len(self.fold.test)},
+        }
+
+
+def article_split(
+    groups: Sequence[str],
+    collection_of: Mapping[str, str],
+    *,
+    train: str | None,
+    test: str | None,
+) -> ArticleSplit:
+    """Train on the articles ``train`` names, test on those ``test`` names.
+
+    ``groups`` are the articles of the labelled rows, ``collection_of`` maps
+    every corpus article to its collection. A side left out (None) is every
+    other labelled article. The sets must not share an article, and each must
+    keep at least one labelled sentence; only articles with a labelled row
+    are listed in the result.
+    """
+    if train is None and test is None:
+        raise StanceError("give --train, --test or both", field="--train/--test")
+    labelled = set(groups)
+    named = {
+        option: select_articles(spec, collection_of, option=option)
+        for option, spec in (("--train", train), ("--test", test))
+        if spec is not None
+    }
+    if train is not None and test is not None:
+        shared = [article for article in named["--train"] if article in set(named["--test"])]
+        if shared:
+            listed = ", ".join(shared[:5]) + (", ..." if len(shared) > 5 else "")
+            raise StanceError(
+                f"{train!r} and {test!r} share {len(shared)} article(s) ({listed}); a model must not be "
+                "tested on articles it was trained on",
+                field="--train/--test",
+            )
+    for option, articles in named.items():
+        if not labelled & set(articles):
+            spec = train if option == "--train" else test
+            raise StanceError(
+                f"{spec!r}: none of its {len(articles)} article(s) has a labelled sentence "
+                "(label them with `stance annotate`)",
+                field=option,
+            )
+    order = list(dict.fromkeys(groups))
+    train_articles = named.get("--train") or [a for a in order if a not in set(named["--test"])]
+    test_articles = named.get("--test") or [a for a in order if a not in set(named["--train"])]
+    train_set, test_set = set(train_articles), set(test_articles)
+    fold = Fold(
+        name="test",
+        train=tuple(i for i, g in enumerate(groups) if g in train_set),
+        test=tuple(i for i, g in enumerate(groups) if g in test_set),
+    )
+    for option, other, idx in (("--train", "--test", fold.train), ("--test", "--train", fold.test)):
+        if not idx:
+            raise StanceError(f"every labelled article is in {other}, none is left to {option[2:]} on", field=option)
+    return ArticleSplit(
+        fold=fold,
+        train_spec=train or "every other labelled article",
+        test_spec=test or "every other labelled article",
+        train_articles=tuple(a for a in order if a in train_set),
+        test_articles=tuple(a for a in order if a in test_set),
+    )

@@ -32,16 +32,32 @@ def evaluate_cmd(
         str | None,
         typer.Option("--models", "-m", help="Comma-separated registry names or saved run directories [default: all]."),
     ] = None,
-    cv: Annotated[str, typer.Option("--cv", help="article (leave one article out) or kfold:K.")] = "article",
+    cv: Annotated[
+        str | None,
+        typer.Option("--cv", help="article (leave one article out) or kfold:K (default: article)."),
+    ] = None,
     seeds: Annotated[int, typer.Option("--seeds", help="Train each learned model with N seeds; mean ± sd.")] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Base seed for models, folds and the bootstrap.")] = 0,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap / permutation resamples.")] = 1000,
     bootstrap_unit: Annotated[
         str, typer.Option("--bootstrap-unit", help="sentence, or article (cluster bootstrap).")
     ] = "sentence",
+    train: Annotated[
+        str | None,
+        typer.Option(
+            "--train",
+            help="Train only on these articles: collection:NAME[,NAME] or article:ID[,ID] "
+            "(with an article --test, default: every other labelled article).",
+        ),
+    ] = None,
     test: Annotated[
-        Path | None,
-        typer.Option("--test", help="Labelled JSONL/CSV (text, stance, optional speaker): evaluate on it instead."),
+        str | None,
+        typer.Option(
+            "--test",
+            help="Test on these articles instead of cross-validating (collection:NAME[,NAME] or article:ID[,ID]; "
+            "training defaults to every other labelled article), or on a labelled JSONL/CSV file "
+            "(text, stance, optional speaker).",
+        ),
     ] = None,
     label_map: Annotated[
         str | None, typer.Option("--label-map", help="For --test: e.g. against=anti,favor=pro,none=neutral.")
@@ -62,32 +78,50 @@ def evaluate_cmd(
         ),
     ] = False,
 ) -> None:
-    """Cross-validate every model on the labelled corpus (or score an external test file) and write a report."""
+    """Cross-validate every model on the labelled corpus, or train on some articles and test on others, and report.
+
+    Train on one set of articles and test on another with --train/--test, e.g.
+    --train collection:seed,corpus-extra --test collection:corpus-more, or
+    --test article:ID,ID (trains on every other labelled article). --test FILE
+    scores a labelled file with models trained on the corpus (or on --train).
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from stance.benchmarks.readers import parse_label_map, read_table
+    from stance.corpus import article_collections
     from stance.data import labelled_rows
     from stance.evaluate import evaluate, resolve_models
     from stance.report import ablation_table, comparisons_table, scores_table, write_report
     from stance.schema import ORIGINS
-    from stance.splits import parse_cv
+    from stance.splits import ARTICLE_SET_KINDS, article_split, parse_cv, rows_of_articles
 
     # transformers reports every freshly initialised head; once per fold is noise.
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     root = get_root(ctx)
     if origin not in ("all", *ORIGINS):
         raise StanceError(f"{origin!r}: expected all, {', '.join(ORIGINS)}", field="--origin")
-    cv_name, k = parse_cv(cv)
+    test_set = test if test and test.partition(":")[0] in ARTICLE_SET_KINDS else None
+    test_file = Path(test) if test and test_set is None else None
+    if cv is not None and (train or test):
+        raise StanceError("cross-validation and --train/--test are different protocols; drop one", field="--cv")
+    cv_name, k = parse_cv(cv or "article")
     specs = resolve_models(
         [m.strip() for m in models.split(",") if m.strip()] if models else None,
         root=root,
         overrides=_parse_sets(overrides or []),
     )
     rows = labelled_rows(root, origin=None if origin == "all" else origin)
-    test_rows = read_table(test, label_map=parse_label_map(label_map)) if test else None
+    split = None
+    if train or test_set:
+        collection_of = article_collections(root)
+        if test_file is None:
+            split = article_split([row["article"] for row in rows], collection_of, train=train, test=test_set)
+        else:
+            rows = rows_of_articles(rows, collection_of, train or "", option="--train")
+    test_rows = read_table(test_file, label_map=parse_label_map(label_map)) if test_file else None
     finder_rows = None
     if speaker_ablation:
-        if test:
+        if test_file:
             raise StanceError("cross-validates the corpus; drop --test", field="--speaker-ablation")
         from stance.speakers.report import with_finder_speakers
 
@@ -117,11 +151,12 @@ def evaluate_cmd(
             n_bootstrap=bootstrap,
             bootstrap_unit=bootstrap_unit,
             test_rows=test_rows,
-            test_file=str(test) if test else None,
+            test_file=str(test_file) if test_file else None,
             learning_curve=learning_curve,
             progress=progress,
             extra_protocol={"origin": origin},
             finder_rows=finder_rows,
+            split=split,
         )
     write_report(result, out_dir)
     console.print(scores_table(result))
