@@ -1,4 +1,4 @@
-"""``stance evaluate`` and ``stance errors``: thin wrappers over stance.evaluate / stance.report."""
+"""``stance evaluate`` and ``stance errors``: thin wrappers over the evaluation protocol and its report."""
 
 from __future__ import annotations
 
@@ -65,12 +65,12 @@ def evaluate_cmd(
     """Cross-validate every model on the labelled corpus (or score an external test file) and write a report."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from stance.benchmarks.readers import parse_label_map, read_table
-    from stance.data import labelled_rows
-    from stance.evaluate import evaluate, resolve_models
-    from stance.report import ablation_table, comparisons_table, scores_table, write_report
+    from stance.corpus.dataset import labelled_rows
+    from stance.evaluation.protocol import evaluate, resolve_models
+    from stance.evaluation.report import ablation_table, comparisons_table, scores_table, write_report
+    from stance.evaluation.splits import parse_cv
+    from stance.evaluation.tweeteval.readers import parse_label_map, read_table
     from stance.schema import ORIGINS
-    from stance.splits import parse_cv
 
     # transformers reports every freshly initialised head; once per fold is noise.
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -89,7 +89,7 @@ def evaluate_cmd(
     if speaker_ablation:
         if test:
             raise StanceError("cross-validates the corpus; drop --test", field="--speaker-ablation")
-        from stance.speakers.report import with_finder_speakers
+        from stance.speakers.records import with_finder_speakers
 
         finder_rows = with_finder_speakers(root, rows)
     out_dir = out or root.reports / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -143,7 +143,7 @@ def errors_cmd(
     from rich.markup import escape
     from rich.table import Table
 
-    from stance.error_analysis import misclassified
+    from stance.evaluation.mistakes import misclassified
 
     errors = misclassified(report_dir, model=model)
     shown = errors[:limit] if limit else errors

@@ -40,11 +40,11 @@ from typing import Any
 
 import numpy as np
 
-from stance import metrics, stats
-from stance.baselines import REFERENCES, ReferenceModel
 from stance.errors import StanceError
+from stance.evaluation import metrics, stats
+from stance.evaluation.splits import Fold, kfold, leave_one_article_out, stratified_subsample
+from stance.models.baselines import REFERENCES, ReferenceModel
 from stance.schema import STANCES
-from stance.splits import Fold, kfold, leave_one_article_out, stratified_subsample
 
 #: Training shares for the learning curve.
 CURVE_FRACTIONS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
@@ -83,7 +83,7 @@ class ModelResult:
 
 @dataclass
 class EvaluationResult:
-    """Everything a report needs; :mod:`stance.report` turns it into files and tables."""
+    """Everything a report needs; :mod:`stance.evaluation.report` turns it into files and tables."""
 
     protocol: dict[str, Any]
     data: dict[str, Any]
