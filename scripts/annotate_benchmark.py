@@ -33,7 +33,7 @@ from pathlib import Path
 
 from stance.annotate.session import open_session
 from stance.annotate.store import load_annotator
-from stance.annotations import load_gold
+from stance.corpus.gold import load_gold
 from stance.paths import Root
 
 REPO = Path(__file__).resolve().parents[1]

@@ -2,7 +2,7 @@
 
 Run from the project root: ``python scripts/import_more_corpus.py [--shared DIR]``.
 Each file starts with a ``source:`` / ``title:`` header, which
-:func:`stance.corpus.add_article` reads (a trailing "[from URL]" or
+:func:`stance.corpus.articles.add_article` reads (a trailing "[from URL]" or
 "[descriptive]" on the title becomes the article's ``title_note``). The file
 stem is the article id. Publication and date are not in the files: they come
 from the ``outlet, date`` column of corpus-more/SOURCES.md, the collector's
@@ -20,7 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-from stance.corpus import add_article, load_articles
+from stance.corpus.articles import add_article, load_articles
 from stance.errors import StanceError
 from stance.paths import find_root
 

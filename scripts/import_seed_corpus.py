@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from stance.corpus import add_article
+from stance.corpus.articles import add_article
 from stance.paths import find_root
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -18,9 +18,9 @@ import platform
 import sys
 from pathlib import Path
 
-from stance.benchmarks import tweeteval as bench
-from stance.benchmarks.report import markdown
-from stance.jsonl import atomic_write_text
+from stance.evaluation.tweeteval import benchmark as bench
+from stance.evaluation.tweeteval.tables import markdown
+from stance.io.jsonl import atomic_write_text
 from stance.paths import Root
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stance.actors import actor_table, actors_report, edges
+from stance.analysis.actors import actor_table, actors_report, edges
 from stance.cli import app
 from stance.paths import Root
 
@@ -51,7 +51,7 @@ def test_actor_table_counts_shares_and_order() -> None:
 def test_gold_report_files(project: Root, tmp_path: Path) -> None:
     import networkx as nx
 
-    from stance.annotations import load_gold
+    from stance.corpus.gold import load_gold
 
     result = actors_report(project, out_dir=tmp_path / "out")
     gold = load_gold(project)
@@ -89,7 +89,7 @@ def test_cli_actors_bad_source_is_one_line(project: Root, runner, tmp_path: Path
 
 def test_predictions_marked_against_gold(project: Root, runner, tmp_path: Path) -> None:
     """A real (TF-IDF) model run: every corpus sentence predicted, disagreements counted where gold exists."""
-    from stance.data import labelled_rows
+    from stance.corpus.dataset import labelled_rows
     from stance.models.registry import create
 
     model = create("tfidf", seed=0)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from stance.annotate.adjudicate import find_disagreements
 from stance.annotate.store import append_records, fold_history, history_path, label_record, retraction_record
-from stance.annotations import load_gold
 from stance.cli import app
-from stance.corpus import load_sentences
+from stance.corpus.articles import load_sentences
+from stance.corpus.gold import load_gold
 from stance.paths import Root
 from stance.schema import Label
 

@@ -10,7 +10,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 from sklearn.metrics import confusion_matrix as sk_confusion
 
-from stance.agreement import (
+from stance.annotate.agreement import (
     against_reference,
     agreement,
     cohen_kappa,

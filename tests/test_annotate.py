@@ -17,7 +17,7 @@ from stance.annotate import session as session_mod
 from stance.annotate.session import open_session
 from stance.annotate.store import annotator_lock, fold_history, history_path, load_annotator
 from stance.cli import app
-from stance.corpus import load_sentences
+from stance.corpus.articles import load_sentences
 from stance.paths import Root
 
 ARTICLE = "dwp-offshore-it-jobs"
@@ -133,7 +133,7 @@ def test_model_suggestions_and_uncertain_order(project: Root, runner, monkeypatc
 
 
 def test_real_tfidf_model_gives_probabilities(project: Root, tmp_path: Path) -> None:
-    from stance.data import labelled_rows
+    from stance.corpus.dataset import labelled_rows
     from stance.models.registry import create
 
     rows = [r for r in labelled_rows(project) if r["article"] != ARTICLE]

@@ -7,11 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from stance import evaluate as ev
 from stance.cli import app
 from stance.errors import StanceError
+from stance.evaluation import protocol as ev
+from stance.evaluation.splits import article_split, select_articles
 from stance.schema import STANCES
-from stance.splits import article_split, select_articles
 
 COLLECTION_OF = {"a1": "seed", "a2": "seed", "b1": "extra", "b2": "extra", "c1": "more"}
 
@@ -165,7 +165,7 @@ def test_cli_test_articles_alone_train_on_every_other_labelled_article(project, 
 
 
 def _drop_gold_of(project, collection):
-    from stance.corpus import article_collections
+    from stance.corpus.articles import article_collections
 
     unlabelled = {a for a, c in article_collections(project).items() if c == collection}
     path = project.gold_file
@@ -209,8 +209,8 @@ def test_cli_train_articles_with_an_external_test_file(project, runner, tmp_path
     assert result.exit_code == 0, result.output
     document = json.loads((out / "report.json").read_text())
     assert document["protocol"]["cv"] == "test" and document["data"]["n_sentences"] == 3
-    from stance.data import labelled_rows
-    from stance.evaluate import fingerprint
+    from stance.corpus.dataset import labelled_rows
+    from stance.evaluation.protocol import fingerprint
 
     seed_rows = [r for r in labelled_rows(project) if r["origin"] == "source"]
     assert document["data"]["train_fingerprint"] == fingerprint(seed_rows)

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from stance.annotations import load_gold
 from stance.cli import app
-from stance.corpus import article_text, load_articles, load_sentences
-from stance.jsonl import append_jsonl
+from stance.corpus.articles import article_text, load_articles, load_sentences
+from stance.corpus.gold import load_gold
+from stance.io.jsonl import append_jsonl
 from stance.schema import STANCES
 
 DWP = "dwp-offshore-it-jobs"
@@ -429,7 +429,7 @@ def test_files_saved_with_a_bom_or_crlf_by_an_editor_still_load(project, runner)
 
 def test_read_only_corpus_is_one_line_error(project, runner, tmp_path, monkeypatch):
     """A folder we may not write to (simulated: CI runs as root, which ignores modes)."""
-    import stance.jsonl
+    import stance.io.jsonl
 
     path = write_bytes(tmp_path, "new.txt", NEW_TEXT.encode())
     before = snapshot(project)
@@ -437,7 +437,7 @@ def test_read_only_corpus_is_one_line_error(project, runner, tmp_path, monkeypat
     def refuse(*args, dir=None, **kwargs):
         raise PermissionError(13, "Permission denied", str(dir))
 
-    monkeypatch.setattr(stance.jsonl.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(stance.io.jsonl.tempfile, "mkstemp", refuse)
     result = invoke(runner, "corpus", "add", str(path), "--title", "T", "--id", "t")
     assert_one_line_error(result, "Permission denied")
     assert snapshot(project) == before
@@ -454,20 +454,20 @@ def test_a_file_where_the_corpus_folder_should_be_is_one_line_error(empty_projec
 
 def test_add_interrupted_before_its_sentences_is_repaired_by_split(project, runner, tmp_path, monkeypatch):
     """A crash between the article record and its sentences: `corpus split` restores them, labels untouched."""
-    import stance.corpus
+    import stance.corpus.articles
 
     path = write_bytes(tmp_path, "manila.txt", NEW_TEXT.encode())
-    real_append = stance.corpus.append_jsonl
+    real_append = stance.corpus.articles.append_jsonl
 
     def crash_on_sentences(target, records):
         if Path(target) == project.sentences_file:
             raise KeyboardInterrupt  # stands in for the process dying here
         return real_append(target, records)
 
-    monkeypatch.setattr(stance.corpus, "append_jsonl", crash_on_sentences)
+    monkeypatch.setattr(stance.corpus.articles, "append_jsonl", crash_on_sentences)
     with pytest.raises(KeyboardInterrupt):
-        stance.corpus.add_article(project, path, title="Manila", article_id="manila")
-    monkeypatch.setattr(stance.corpus, "append_jsonl", real_append)
+        stance.corpus.articles.add_article(project, path, title="Manila", article_id="manila")
+    monkeypatch.setattr(stance.corpus.articles, "append_jsonl", real_append)
 
     gold_before = project.gold_file.read_bytes()
     assert invoke(runner, "corpus", "split", "--check").exit_code == 1

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from stance.annotations import load_gold
 from stance.cli import app
-from stance.corpus import add_article, load_articles, load_sentences, split_title_note
+from stance.corpus.articles import add_article, load_articles, load_sentences, split_title_note
+from stance.corpus.gold import load_gold
 from stance.errors import StanceError
 
 BODY = (

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from stance import distributed
-from stance.data import labelled_rows
+from stance.corpus.dataset import labelled_rows
+from stance.models import distributed
 
 
 def torchrun() -> list[str]:
@@ -84,7 +84,7 @@ def test_rank_and_world_size_come_from_the_launcher(monkeypatch):
 
 
 def test_non_main_rank_writes_nothing(project, monkeypatch, tmp_path):
-    from stance.train import train_model
+    from stance.models.train import train_model
 
     monkeypatch.setenv("RANK", "1")
     monkeypatch.setenv("WORLD_SIZE", "2")

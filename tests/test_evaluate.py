@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from stance import evaluate as ev
 from stance.cli import app
 from stance.errors import StanceError
-from stance.report import VOLATILE_KEYS, to_json, write_report
+from stance.evaluation import protocol as ev
+from stance.evaluation.report import VOLATILE_KEYS, to_json, write_report
 from stance.schema import STANCES
 
 
@@ -204,8 +204,8 @@ def test_cli_bad_options_are_one_line(project, runner, tmp_path, args, message):
 
 
 def test_cli_external_test_file_with_a_saved_run(project, runner, tmp_path):
-    from stance.data import labelled_rows
-    from stance.train import train_model
+    from stance.corpus.dataset import labelled_rows
+    from stance.models.train import train_model
 
     run_dir = train_model("tfidf", labelled_rows(project), out_dir=tmp_path / "run")
     test = tmp_path / "test.jsonl"
@@ -225,8 +225,26 @@ def test_cli_external_test_file_with_a_saved_run(project, runner, tmp_path):
     assert document["models"][run_dir.name]["n"] == 3
 
 
+def test_cli_cross_validates_a_saved_run_by_its_kind_and_config(project, runner, tmp_path):
+    """A run directory named anything (here ``tfidf-run``) is retrained in each fold as its recorded kind."""
+    from stance.corpus.dataset import labelled_rows
+    from stance.models.train import train_model
+
+    run_dir = train_model(
+        "tfidf", labelled_rows(project, origin="source"), out_dir=tmp_path / "tfidf-run", config={"word_ngram_max": 1}
+    )
+    out = tmp_path / "cv"
+    args = ["evaluate", "--models", str(run_dir), "--origin", "source", "--cv", "kfold:2", "--bootstrap", "100"]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    model = json.loads((out / "report.json").read_text())["models"]["tfidf-run"]
+    assert model["kind"] == "saved"
+    assert model["config"]["word_ngram_max"] == 1  # the run's config, not the project's tfidf.toml
+    assert [f["fold"] for f in model["folds"]] == ["fold-1", "fold-2"]
+
+
 def test_report_json_has_the_documented_top_level_keys(spy):
-    import stance.report as report
+    import stance.evaluation.report as report
 
     document = to_json(ev.evaluate(_rows(), [spy], n_bootstrap=100))
     keys = ("protocol", "data", "models", "comparisons", "learning_curve", "speaker_ablation", "warnings", "timing")

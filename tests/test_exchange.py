@@ -13,7 +13,7 @@ from stance.annotate.exchange import export_project, import_file
 from stance.annotate.formats import FORMATS, read_labels
 from stance.annotate.store import append_records, history_path, label_record, load_annotator
 from stance.cli import app
-from stance.corpus import load_sentences
+from stance.corpus.articles import load_sentences
 from stance.errors import StanceError
 from stance.paths import Root
 from stance.schema import Label
@@ -59,7 +59,7 @@ def test_gold_round_trip_through_label_studio(project: Root, tmp_path: Path, run
     names = {el.get("name") for el in ET.parse(config).getroot().iter() if el.get("name")}
     assert {"text", "stance", "speaker", "speaker_type"} <= names
     assert runner.invoke(app, ["import", "labelstudio", str(out), "--annotator", "copy"]).exit_code == 0
-    from stance.annotations import load_gold
+    from stance.corpus.gold import load_gold
 
     gold = load_gold(project)
     copy = load_annotator(project, "copy")

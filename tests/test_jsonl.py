@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from stance.errors import StanceError, StanceWarning
-from stance.jsonl import append_jsonl, atomic_write_text, iter_jsonl, write_jsonl
+from stance.io.jsonl import append_jsonl, atomic_write_text, iter_jsonl, write_jsonl
 
 APPENDER = textwrap.dedent(
     """
     import sys
-    from stance.jsonl import append_jsonl
+    from stance.io.jsonl import append_jsonl
 
     path, pad, i = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     while True:
@@ -192,7 +192,7 @@ def test_missing_file_and_folder_are_user_errors(tmp_path):
 KILLED_BEFORE_RENAME = textwrap.dedent(
     """
     import os, signal, sys
-    from stance import jsonl
+    from stance.io import jsonl
 
     def die(*args):
         os.kill(os.getpid(), signal.SIGKILL)  # killed after the temporary file is written, before the rename
@@ -219,7 +219,7 @@ def test_atomic_write_killed_while_writing_leaves_the_old_file(tmp_path):
     """Kill a writer of a large file at a random moment: the target is always old or new, never a mix."""
     path = tmp_path / "big.txt"
     atomic_write_text(path, "old\n")
-    code = "import sys; from stance.jsonl import atomic_write_text as w; w(sys.argv[1], 'new\\n' * 20_000_000)"
+    code = "import sys; from stance.io.jsonl import atomic_write_text as w; w(sys.argv[1], 'new\\n' * 20_000_000)"
     proc = subprocess.Popen([sys.executable, "-c", code, str(path)])
     deadline = time.monotonic() + 30
     while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()) and time.monotonic() < deadline:

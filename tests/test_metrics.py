@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from stance import metrics
 from stance.errors import StanceError
+from stance.evaluation import metrics
 from stance.schema import STANCES
 
 

@@ -11,10 +11,10 @@ import pytest
 from tiny_models import small_config
 
 from stance.cli import app
-from stance.data import labelled_rows
+from stance.corpus.dataset import labelled_rows
 from stance.models import registry
-from stance.predict import PROBA_COLUMNS, predict_records
-from stance.train import train_model
+from stance.models.predict import PROBA_COLUMNS, predict_records
+from stance.models.train import train_model
 
 SENTENCES = ["Moving jobs to India will save money.", "The union will strike over job losses.", "It rained."]
 
@@ -185,7 +185,7 @@ def transformer_run(tiny_bert, tmp_path_factory):
     ],
 )
 def test_the_engine_follows_the_hardware_and_the_flags(transformer_run, monkeypatch, engine, fast, gpu, expected):
-    from stance import predict
+    from stance.models import predict
 
     monkeypatch.setattr(predict, "gpu_visible", lambda: gpu)
     model = predict.load_predictor(transformer_run, engine=engine, fast=fast)
@@ -198,24 +198,23 @@ def test_the_engine_follows_the_hardware_and_the_flags(transformer_run, monkeypa
 def test_a_failed_export_falls_back_to_pytorch_only_under_auto(transformer_run, monkeypatch, tmp_path):
     import shutil
 
-    from stance import predict
     from stance.errors import StanceError, StanceWarning
-    from stance.models import fast
+    from stance.models import onnx_engine, predict
 
     run = tmp_path / "run"
-    shutil.copytree(transformer_run, run, ignore=shutil.ignore_patterns(fast.CACHE))
+    shutil.copytree(transformer_run, run, ignore=shutil.ignore_patterns(onnx_engine.CACHE))
 
     def broken(run_dir, target):
         raise RuntimeError("Unsupported: an operator the exporter can't trace\nmore detail")
 
-    monkeypatch.setattr(fast, "export_onnx", broken)
+    monkeypatch.setattr(onnx_engine, "export_onnx", broken)
     monkeypatch.setattr(predict, "gpu_visible", lambda: False)
     with pytest.warns(StanceWarning, match=r"ONNX export failed \(Unsupported: an operator"):
         model = predict.load_predictor(run)
     assert not hasattr(model, "session")
     with pytest.raises(StanceError, match="ONNX export failed: Unsupported: an operator the exporter can't trace$"):
         predict.load_predictor(run, engine="onnx")
-    assert not (run / fast.CACHE).exists()  # nothing half-built left behind
+    assert not (run / onnx_engine.CACHE).exists()  # nothing half-built left behind
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from stance.annotations import load_gold, load_labels, validate_label, write_labels
 from stance.cli import app
-from stance.corpus import load_articles, load_sentences
+from stance.corpus.articles import load_articles, load_sentences
+from stance.corpus.gold import load_gold, load_labels, validate_label, write_labels
 from stance.errors import StanceError
-from stance.jsonl import iter_jsonl
+from stance.io.jsonl import iter_jsonl
 from stance.schema import STANCES, Label, sent_id
 
 GOOD = {"sent_id": "a:000", "speaker": "PCS", "speaker_type": "organisation", "stance": "anti", "annotator": "t"}
@@ -266,7 +266,7 @@ def test_cli_warns_about_a_torn_last_line_and_goes_on(project, runner):
 
 
 def test_labelled_rows_and_dataset(project):
-    from stance.data import COLUMNS, labelled_rows, load_dataset
+    from stance.corpus.dataset import COLUMNS, labelled_rows, load_dataset
 
     rows = labelled_rows(project)
     gold = load_gold(project)

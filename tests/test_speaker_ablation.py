@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from stance import evaluate as ev
 from stance.cli import app
+from stance.evaluation import protocol as ev
 from stance.schema import STANCES
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from stance.corpus import make_sentences
+from stance.corpus.articles import make_sentences
 from stance.paths import Root
-from stance.speaker_eval import evaluate_corpus, evaluate_patterns, read_patterns
 from stance.speakers import Attribution, find_speakers, find_speakers_in_text
 from stance.speakers.cues import find_cues, has_direct_quote, masked, starts_with_quote
 from stance.speakers.names import EntityBook, initials, strip_roles
+from stance.speakers.scoring import evaluate_corpus, evaluate_patterns, read_patterns
 
 PATTERNS = Path(__file__).parent / "data" / "attribution_patterns.jsonl"
 PATTERN_IDS = [json.loads(line)["id"] for line in PATTERNS.read_text(encoding="utf-8").splitlines() if line.strip()]

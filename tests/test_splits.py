@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from stance import splits
 from stance.errors import StanceError
+from stance.evaluation import splits
 
 GROUPS = [g for g in "aabbbccddddeeff"]
 Y = ["pro", "anti", "neutral"] * 5

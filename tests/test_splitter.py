@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from stance.cli import app
-from stance.corpus import article_text, load_articles, load_sentences, make_sentences, split_corpus
+from stance.corpus.articles import article_text, load_articles, load_sentences, make_sentences, split_corpus
+from stance.corpus.splitter import clean_paragraphs, is_furniture, parse_header, split_article, split_text
 from stance.paths import Root
-from stance.splitter import clean_paragraphs, is_furniture, parse_header, split_article, split_text
 
 SEED = {
     "hp": "hp-dwp-staff-strike-india",
@@ -223,7 +223,7 @@ def test_splitting_is_deterministic_across_processes(repo_root):
     assert here == again
     code = (
         "import json, sys, pathlib; from stance.paths import Root; "
-        "from stance.corpus import load_articles as arts, article_text as raw, make_sentences as split; "
+        "from stance.corpus.articles import load_articles as arts, article_text as raw, make_sentences as split; "
         "r = Root(pathlib.Path(sys.argv[1])); "
         "print(json.dumps([s.to_dict() for a in arts(r) for s in split(a.id, raw(r, a.id))]))"
     )
@@ -252,7 +252,8 @@ def test_crlf_header_is_read_quickly():
     """The old one-regex header parser backtracked exponentially on "\\r\\n" files: run it with a time limit."""
     raw = "source: https://example.com/a\r\ntitle: A title\r\n\r\n" + "A sentence of the body here.\r\n" * 40
     code = (
-        "import sys; from stance.splitter import parse_header; print(parse_header(sys.stdin.buffer.read().decode())[0])"
+        "import sys; from stance.corpus.splitter import parse_header; "
+        "print(parse_header(sys.stdin.buffer.read().decode())[0])"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], input=raw, capture_output=True, text=True, timeout=30, check=True

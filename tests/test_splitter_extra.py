@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.splitter import split_article, split_text
+from stance.corpus.splitter import split_article, split_text
 
 
 def test_no_space_after_full_stop_before_a_quotation_gives_two_sentences():

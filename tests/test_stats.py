@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import binomtest
 
-from stance import metrics, stats
+from stance.evaluation import metrics, stats
 from stance.schema import STANCES
 
 

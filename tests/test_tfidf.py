@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stance.data import labelled_rows
+from stance.corpus.dataset import labelled_rows
 from stance.errors import StanceError
 from stance.models import registry
 from stance.models.common import write_marker

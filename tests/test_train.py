@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from stance.cli import app
-from stance.data import labelled_rows
+from stance.corpus.dataset import labelled_rows
 from stance.errors import StanceError
 from stance.models import registry
-from stance.train import CARD, META, fingerprint, train_model
+from stance.models.train import CARD, META, fingerprint, train_model
 
 
 def test_run_directory_records_how_the_model_was_made(project, tmp_path):

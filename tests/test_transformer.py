@@ -8,12 +8,12 @@ import shutil
 import numpy as np
 import pytest
 
-from stance.data import labelled_rows
+from stance.corpus.dataset import labelled_rows
 from stance.errors import StanceError
 from stance.models import registry
+from stance.models.train import train_model
 from stance.models.transformer import grouped_validation
 from stance.schema import STANCES
-from stance.train import train_model
 
 ROWS = [
     {"text": f"{text} ({i})", "stance": stance, "speaker": speaker, "article": f"a{i % 4}", "context": "Before."}

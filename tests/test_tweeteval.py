@@ -7,10 +7,10 @@ import json
 import pytest
 from sklearn.metrics import classification_report
 
-from stance.benchmarks import readers
-from stance.benchmarks import tweeteval as bench
 from stance.cli import app
 from stance.errors import StanceError
+from stance.evaluation.tweeteval import benchmark as bench
+from stance.evaluation.tweeteval import readers
 
 WORDS = {"0": "weather today lunch", "1": "never wrong evil ban", "2": "support love great yes"}
 

@@ -4,7 +4,7 @@
 and holds the session locks; ``suggest`` proposes speaker and stance and
 orders the queue; ``session`` is the labelling state machine and
 ``terminal`` its keyboard front end (and the adjudication walk);
-``compare`` runs :mod:`stance.agreement` over the histories;
+``compare`` runs :mod:`stance.annotate.agreement` over the histories;
 ``adjudicate`` turns disagreements into gold labels; ``formats`` and
 ``exchange`` write and read Label Studio, doccano, Prodigy and CSV files.
 """

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from stance.agreement import FIELDS, field_value
-from stance.annotations import load_gold, write_labels
-from stance.corpus import load_sentences
+from stance.annotate.agreement import FIELDS, field_value
+from stance.corpus.articles import load_sentences
+from stance.corpus.gold import load_gold, write_labels
 from stance.errors import StanceError
 from stance.paths import Root
 from stance.schema import Label

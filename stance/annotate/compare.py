@@ -1,4 +1,4 @@
-"""Agreement of the project's annotators: reads their histories, computes with :mod:`stance.agreement`."""
+"""Agreement of the project's annotators: reads their histories, computes with :mod:`stance.annotate.agreement`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from stance.agreement import FIELDS, against_reference, agreement
+from stance.annotate.agreement import FIELDS, against_reference, agreement
 from stance.annotate.store import load_aliases, load_annotators
-from stance.annotations import load_gold
-from stance.corpus import load_sentences
+from stance.corpus.articles import load_sentences
+from stance.corpus.gold import load_gold
 from stance.errors import StanceError
 from stance.paths import Root
 

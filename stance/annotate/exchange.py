@@ -21,8 +21,8 @@ from stance.annotate.store import (
     load_annotator,
 )
 from stance.annotate.suggest import model_probabilities
-from stance.annotations import load_gold
-from stance.corpus import load_articles, load_sentences
+from stance.corpus.articles import load_articles, load_sentences
+from stance.corpus.gold import load_gold
 from stance.errors import StanceError
 from stance.paths import Root
 

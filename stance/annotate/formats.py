@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from stance.annotations import validate_label
+from stance.corpus.gold import validate_label
 from stance.errors import StanceError
-from stance.jsonl import atomic_write_text
+from stance.io.jsonl import atomic_write_text
 from stance.schema import SPEAKER_TYPES, STANCES, Label
 
 FORMATS = ("labelstudio", "doccano", "prodigy", "csv")

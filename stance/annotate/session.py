@@ -26,8 +26,8 @@ from stance.annotate.suggest import (
     model_probabilities,
     order_queue,
 )
-from stance.annotations import load_gold
-from stance.corpus import load_articles, load_sentences
+from stance.corpus.articles import load_articles, load_sentences
+from stance.corpus.gold import load_gold
 from stance.errors import StanceError
 from stance.paths import Root
 from stance.schema import AUTHOR, SPEAKER_TYPES, STANCES, Label, Sentence

@@ -19,9 +19,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from stance.annotations import validate_label
+from stance.corpus.gold import validate_label
 from stance.errors import StanceError
-from stance.jsonl import append_jsonl, iter_jsonl
+from stance.io.jsonl import append_jsonl, iter_jsonl
 from stance.paths import Root
 from stance.schema import Label
 

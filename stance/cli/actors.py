@@ -25,7 +25,7 @@ def actors_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Per speaker: sentences, pro/anti/neutral counts and shares, type, articles; CSV, PNG, GraphML."""
-    from stance.actors import actors_report
+    from stance.analysis.actors import actors_report
 
     result = actors_report(get_root(ctx), source=source, out_dir=out, include_author=author)
     if as_json:

@@ -53,9 +53,9 @@ def tweeteval_cmd(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from stance.benchmarks import tweeteval as bench
-    from stance.benchmarks.report import results_table, targets_table
-    from stance.jsonl import atomic_write_text
+    from stance.evaluation.tweeteval import benchmark as bench
+    from stance.evaluation.tweeteval.tables import results_table, targets_table
+    from stance.io.jsonl import atomic_write_text
 
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     root = get_root(ctx)

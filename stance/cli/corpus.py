@@ -10,14 +10,14 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from stance.annotations import load_gold, write_labels
 from stance.cli._common import STANCE_STYLE, console, err_console, get_root, new_app, print_json
-from stance.corpus import add_article, get_article, load_sentences, split_corpus
+from stance.corpus.articles import add_article, get_article, load_sentences, split_corpus
+from stance.corpus.gold import load_gold, write_labels
+from stance.corpus.summary import corpus_summary
 from stance.errors import StanceError
-from stance.jsonl import append_jsonl
+from stance.io.jsonl import append_jsonl
 from stance.paths import Root
 from stance.schema import STANCES
-from stance.summary import corpus_summary
 
 app = new_app("List, show, add and re-split the articles of the corpus.")
 

@@ -1,4 +1,4 @@
-"""``stance evaluate`` and ``stance errors``: thin wrappers over stance.evaluate / stance.report."""
+"""``stance evaluate`` and ``stance errors``: thin wrappers over the evaluation protocol and its report."""
 
 from __future__ import annotations
 
@@ -87,13 +87,13 @@ def evaluate_cmd(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from stance.benchmarks.readers import parse_label_map, read_table
-    from stance.corpus import article_collections
-    from stance.data import labelled_rows
-    from stance.evaluate import evaluate, resolve_models
-    from stance.report import ablation_table, comparisons_table, scores_table, write_report
+    from stance.corpus.articles import article_collections
+    from stance.corpus.dataset import labelled_rows
+    from stance.evaluation.protocol import evaluate, resolve_models
+    from stance.evaluation.report import ablation_table, comparisons_table, scores_table, write_report
+    from stance.evaluation.splits import ARTICLE_SET_KINDS, article_split, parse_cv, rows_of_articles
+    from stance.evaluation.tweeteval.readers import parse_label_map, read_table
     from stance.schema import ORIGINS
-    from stance.splits import ARTICLE_SET_KINDS, article_split, parse_cv, rows_of_articles
 
     # transformers reports every freshly initialised head; once per fold is noise.
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -123,7 +123,7 @@ def evaluate_cmd(
     if speaker_ablation:
         if test_file:
             raise StanceError("cross-validates the corpus; drop --test", field="--speaker-ablation")
-        from stance.speakers.report import with_finder_speakers
+        from stance.speakers.records import with_finder_speakers
 
         finder_rows = with_finder_speakers(root, rows)
     out_dir = out or root.reports / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -178,7 +178,7 @@ def errors_cmd(
     from rich.markup import escape
     from rich.table import Table
 
-    from stance.error_analysis import misclassified
+    from stance.evaluation.mistakes import misclassified
 
     errors = misclassified(report_dir, model=model)
     shown = errors[:limit] if limit else errors

@@ -9,10 +9,10 @@ from rich.table import Table
 from rich.text import Text
 
 from stance.cli._common import STANCE_STYLE, console, get_root, new_app, print_json
-from stance.data import labelled_rows
+from stance.corpus.dataset import labelled_rows
+from stance.corpus.summary import label_stats
 from stance.errors import StanceError
 from stance.schema import ORIGINS, STANCES
-from stance.summary import label_stats
 
 app = new_app("Look at the gold labels.")
 

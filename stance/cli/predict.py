@@ -56,7 +56,7 @@ def predict_cmd(
     ] = "auto",
 ) -> None:
     """Add the stance and one probability per class (p_pro, p_anti, p_neutral) to each sentence."""
-    from stance.predict import (
+    from stance.models.predict import (
         OUTPUT_FORMATS,
         article_records,
         file_records,
@@ -162,7 +162,7 @@ def _progress(total: int | None = None) -> Iterator[Callable[[int], None] | None
 def _print_table(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
-    from stance.predict import PROBA_COLUMNS
+    from stance.models.predict import PROBA_COLUMNS
 
     show_speaker = any(row.get("speaker") for row in rows)
     table = Table()

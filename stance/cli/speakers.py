@@ -76,7 +76,7 @@ def record_suggestions(root: Root, article: str, sentences: list[Sentence], *, t
     """Write the finder's speaker suggestions for a new article and say what it found (used by `corpus add`)."""
     from collections import Counter
 
-    from stance.speakers.report import write_suggestions
+    from stance.speakers.records import write_suggestions
 
     path, records = write_suggestions(root, article, sentences, title=title)
     quoted = Counter(r["speaker"] for r in records if r["speaker_type"] != "author")
@@ -105,7 +105,7 @@ def evaluate_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Speaker, speaker-type and author-vs-quoted accuracy against gold, per article and overall."""
-    from stance.speaker_eval import evaluate_corpus, evaluate_patterns
+    from stance.speakers.scoring import evaluate_corpus, evaluate_patterns
 
     if patterns is not None:
         result = evaluate_patterns(patterns, top=top)
@@ -127,7 +127,7 @@ def show_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """An article's sentences with the finder's speaker, evidence and confidence (and gold when labelled)."""
-    from stance.speakers.report import attribute_article, attribute_file
+    from stance.speakers.records import attribute_article, attribute_file
 
     if (article is None) == (file is None):
         from stance.errors import StanceError

@@ -39,11 +39,10 @@ def train_cmd(
     """Train MODEL on the gold corpus (or --data) and save it with meta.json and a model card."""
     import json
 
-    from stance import distributed
-    from stance.data import labelled_rows
-    from stance.models import registry
-    from stance.rowio import read_labelled
-    from stance.train import META, train_model
+    from stance.corpus.dataset import labelled_rows
+    from stance.io.rows import read_labelled
+    from stance.models import distributed, registry
+    from stance.models.train import META, train_model
 
     root = get_root(ctx)
     overrides = registry.parse_overrides(sets or [])

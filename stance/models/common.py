@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance.errors import StanceError
-from stance.jsonl import atomic_write_text
+from stance.io.jsonl import atomic_write_text
 from stance.models.base import Rows
 from stance.schema import STANCES
 

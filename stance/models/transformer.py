@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stance.distributed import trainer_scratch
 from stance.errors import StanceError
 from stance.models.base import Rows
 from stance.models.common import (
@@ -38,6 +37,7 @@ from stance.models.common import (
     require_files,
     write_marker,
 )
+from stance.models.distributed import trainer_scratch
 from stance.schema import STANCES
 
 if TYPE_CHECKING:

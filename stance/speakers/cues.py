@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stance.splitter import quote_depths
+from stance.corpus.splitter import quote_depths
 
 #: Reporting verbs (all forms listed, so the regex stays readable and exact).
 REPORTING_VERBS: tuple[str, ...] = tuple(

@@ -431,7 +431,7 @@ def find_speakers(sentences: Sequence[Sentence], *, title: str | None = None) ->
 
 def find_speakers_in_text(raw: str) -> list[tuple[str, Attribution]]:
     """Split a plain text with the corpus splitter, then find each sentence's speaker."""
-    from stance.corpus import make_sentences
+    from stance.corpus.articles import make_sentences
 
     sentences = make_sentences("text", raw)
     return [(s.text, a) for s, a in zip(sentences, find_speakers(sentences), strict=True)]

@@ -1,15 +1,15 @@
 """Run the performance suite and write its section of docs/benchmarks.md.
 
-    .venv/bin/python benchmarks/run.py            # everything (about half an hour on 2 busy cores)
-    .venv/bin/python benchmarks/run.py --quick    # small sizes, to check the scripts (writes nothing to docs)
-    .venv/bin/python benchmarks/run.py --threads 1
+    .venv/bin/python perf/run.py            # everything (about half an hour on 2 busy cores)
+    .venv/bin/python perf/run.py --quick    # small sizes, to check the scripts (writes nothing to docs)
+    .venv/bin/python perf/run.py --threads 1
 
 Parts: startup, tfidf, transformer (training), throughput (5,000 sentences,
 needs the transformer part's TweetEval model), large (100k and 1M lines with
 TF-IDF; 10k and 100k with the transformer's --fast path when its model is there).
-Results go to benchmarks/results.json and to the part of docs/benchmarks.md
+Results go to perf/results.json and to the part of docs/benchmarks.md
 between the perf markers; the rest of that file (the TweetEval section) is
-kept. Generated inputs and trained runs live in benchmarks/.work/ (ignored).
+kept. Generated inputs and trained runs live in perf/.work/ (ignored).
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.render:
         import common
-        import report
+        import render
 
         results = json.loads((HERE / "results.json").read_text())
-        report.write_section(common.REPO / "docs" / "benchmarks.md", report.markdown(results))
+        render.write_section(common.REPO / "docs" / "benchmarks.md", render.markdown(results))
         return 0
     if args.threads:  # before torch or onnxruntime is imported here or in a child process
         for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown part(s) {', '.join(unknown)}; choose from {', '.join(PARTS)}")
 
     import common
-    import report
+    import render
 
     results_file = common.WORK / "quick.json" if args.quick else HERE / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     results["suite_seconds"] = round(time.perf_counter() - started)
     results_file.write_text(json.dumps(results, indent=2) + "\n")
     doc = common.WORK / "quick.md" if quick else common.REPO / "docs" / "benchmarks.md"
-    report.write_section(doc, report.markdown(results))
+    render.write_section(doc, render.markdown(results))
     print(f"wrote {results_file} and {doc}", file=sys.stderr)
     return 0
 

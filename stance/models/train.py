@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from stance import __version__
-from stance.distributed import is_main_process
 from stance.errors import StanceError
-from stance.jsonl import atomic_write_text
+from stance.io.jsonl import atomic_write_text
 from stance.models import registry
 from stance.models.common import MARKER, class_counts
+from stance.models.distributed import is_main_process
 from stance.schema import STANCES
 
 META = "meta.json"

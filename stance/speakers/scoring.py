@@ -20,10 +20,10 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from stance.annotations import load_gold
-from stance.corpus import load_articles, load_sentences, make_sentences
+from stance.corpus.articles import load_articles, load_sentences, make_sentences
+from stance.corpus.gold import load_gold
 from stance.errors import StanceError
-from stance.jsonl import iter_jsonl
+from stance.io.jsonl import iter_jsonl
 from stance.paths import Root
 from stance.schema import AUTHOR, SPEAKER_TYPES
 from stance.speakers import find_speakers

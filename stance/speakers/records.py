@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stance.annotations import load_gold
-from stance.corpus import get_article, load_sentences, make_sentences, read_text_file
-from stance.jsonl import write_jsonl
+from stance.corpus.articles import get_article, load_sentences, make_sentences, read_text_file
+from stance.corpus.gold import load_gold
+from stance.corpus.splitter import parse_header
+from stance.io.jsonl import write_jsonl
 from stance.paths import Root
 from stance.schema import Sentence
 from stance.speakers.finder import find_speakers
-from stance.splitter import parse_header
 
 
 def records_for(sentences: list[Sentence], *, title: str | None = None) -> list[dict[str, Any]]:

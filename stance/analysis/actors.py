@@ -19,9 +19,9 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from stance.data import labelled_rows
+from stance.corpus.dataset import labelled_rows
 from stance.errors import StanceError
-from stance.jsonl import atomic_write_text
+from stance.io.jsonl import atomic_write_text
 from stance.paths import Root
 from stance.schema import STANCES
 
@@ -53,7 +53,7 @@ def predicted_rows(root: Root, model_dir: str | Path) -> list[dict[str, Any]]:
     finder's elsewhere (the same speaker the model sees at prediction time);
     ``gold_stance`` holds the gold stance where it exists.
     """
-    from stance.corpus import load_sentences
+    from stance.corpus.articles import load_sentences
     from stance.models.registry import load_model
     from stance.speakers import find_speakers
 

@@ -39,7 +39,7 @@ def bench(run_dir: Path, *, target: str, sentences: int = 5000, repeats: int = 5
     texts = cycle_texts([r["text"] for r in tweeteval_rows("test") + tweeteval_rows("train")], sentences)
     source = write_lines(WORK / f"throughput-{sentences}.txt", texts)
     outputs = {k: WORK / f"throughput-{k}.out" for k in ("naive", "predict", "torch", "fast")}
-    from stance.models.fast import CACHE, cached_onnx
+    from stance.models.onnx_engine import CACHE, cached_onnx
 
     shutil.rmtree(run_dir / CACHE, ignore_errors=True)
     started = time.perf_counter()
@@ -109,7 +109,7 @@ def _scores(run_dir: Path, target: str, texts: list[str], labels_b: list[str]) -
     Also pure int8 (no float32 re-check of rows near a tie), on the test split and on ``texts``
     against the default path's labels ``labels_b``, to show what the re-check buys.
     """
-    from stance.models.fast import load_fast, load_onnx
+    from stance.models.onnx_engine import load_fast, load_onnx
     from stance.models.registry import load_model
 
     rows = tweeteval_rows("test", [target])

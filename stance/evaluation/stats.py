@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from stance.metrics import encode, scores_from_confusion
+from stance.evaluation.metrics import encode, scores_from_confusion
 from stance.schema import STANCES
 
 

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-BEGIN = "<!-- perf:start (written by benchmarks/run.py) -->"
+BEGIN = "<!-- perf:start (written by perf/run.py) -->"
 END = "<!-- perf:end -->"
 
 
@@ -65,7 +65,7 @@ def machine_text(m: dict[str, Any]) -> str:
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, {m['os']}; {versions}. "
         f"Threads per process: {m['threads']}. Load average when the suite started: "
         f"{', '.join(str(x) for x in m['load_average'])} (1, 5, 15 min); each part records its own load at its "
-        "end in benchmarks/results.json. CPU times (user + sys) are given where waiting for a core could "
+        "end in perf/results.json. CPU times (user + sys) are given where waiting for a core could "
         "inflate wall time."
     )
     if m["threads"] < m["cores"]:
@@ -76,7 +76,7 @@ def machine_text(m: dict[str, Any]) -> str:
 def markdown(r: dict[str, Any]) -> str:
     out = ["## Performance and scale", ""]
     out += [
-        "Reproduce: `.venv/bin/python benchmarks/run.py` (one run of every part below; "
+        "Reproduce: `.venv/bin/python perf/run.py` (one run of every part below; "
         f"{r.get('suite_seconds', 0) / 60:.0f} min here). Medians over the repeats stated; every process "
         "figure is a whole process, start-up and model loading included; peak memory is the process's "
         "maximum resident set size (from `wait4`).",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stance.errors import StanceError
-from stance.jsonl import iter_jsonl
+from stance.io.jsonl import iter_jsonl
 
 
 def misclassified(report_dir: str | Path, *, model: str | None = None) -> list[dict[str, Any]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from stance.annotations import load_gold
-from stance.corpus import load_articles, load_sentences
+from stance.corpus.articles import load_articles, load_sentences
+from stance.corpus.gold import load_gold
 from stance.paths import Root
 from stance.schema import STANCES
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stance.errors import StanceError
-from stance.jsonl import iter_jsonl, write_jsonl
+from stance.io.jsonl import iter_jsonl, write_jsonl
 from stance.paths import Root
 from stance.schema import AUTHOR, SPEAKER_TYPES, STANCES, Label
 

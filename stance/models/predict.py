@@ -1,7 +1,7 @@
 """Predict the stance of sentences with a saved model, streamed in chunks.
 
 Input comes from command-line texts, a .txt/.jsonl/.csv file (see
-:mod:`stance.rowio`) or a whole new article split with the corpus splitter.
+:mod:`stance.io.rows`) or a whole new article split with the corpus splitter.
 Rows are read and predicted a chunk at a time, so memory stays bounded on a
 large file; within a chunk the transformer groups rows of similar token
 length into each batch (padding each only to its longest row), and results
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from stance.errors import StanceError
+from stance.io.rows import iter_records
 from stance.models.base import StanceModel
-from stance.rowio import iter_records
 from stance.schema import STANCES
 
 OUTPUT_FORMATS = ("jsonl", "csv", "table")
@@ -58,8 +58,8 @@ def find_speakers_or_none() -> Callable[..., list[Any]] | None:
 
 def article_records(path: str | Path) -> list[dict[str, Any]]:
     """A new article split like the corpus, with context and (when available) the speaker of each sentence."""
-    from stance.corpus import make_sentences, read_text_file
-    from stance.splitter import parse_header
+    from stance.corpus.articles import make_sentences, read_text_file
+    from stance.corpus.splitter import parse_header
 
     path = Path(path)
     raw = read_text_file(path)
@@ -141,7 +141,7 @@ def load_predictor(
     PyTorch with a warning, while an explicit ``onnx`` fails, as it does for
     a model that is not a transformer. ``fast`` is int8 ONNX Runtime with
     float32 re-scoring of rows closer than ``fast_margin`` to a tie (see
-    :func:`stance.models.fast.load_fast`).
+    :func:`stance.models.onnx_engine.load_fast`).
     """
     import warnings
 
@@ -155,7 +155,7 @@ def load_predictor(
     if fast:
         if engine == "torch":
             raise StanceError("--fast runs on ONNX Runtime; drop --engine torch", field="--engine")
-        from stance.models.fast import RECHECK_MARGIN, load_fast
+        from stance.models.onnx_engine import RECHECK_MARGIN, load_fast
 
         return load_fast(model_dir, recheck_margin=RECHECK_MARGIN if fast_margin is None else fast_margin)
     if fast_margin is not None:
@@ -166,7 +166,7 @@ def load_predictor(
         device = str(marker.get("config", {}).get("device", "auto"))
         if device not in ("auto", "cpu") or (device == "auto" and gpu_visible()):
             return load_model(model_dir)
-    from stance.models.fast import load_onnx
+    from stance.models.onnx_engine import load_onnx
 
     try:
         return load_onnx(model_dir, "float32")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from stance.errors import StanceError
-from stance.jsonl import iter_jsonl
+from stance.io.jsonl import iter_jsonl
 from stance.schema import STANCES
 
 #: TweetEval label ids, as in its mapping.txt, and our names for them.

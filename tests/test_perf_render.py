@@ -5,21 +5,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-sys.path.insert(0, str(BENCHMARKS))
+PERF = Path(__file__).resolve().parents[1] / "perf"
+sys.path.insert(0, str(PERF))
 
-import report  # noqa: E402
+import render  # noqa: E402
 
 
 def test_perf_section_is_replaced_and_the_rest_kept(tmp_path):
     doc = tmp_path / "benchmarks.md"
     other = "<!-- tweeteval:begin -->\nTweetEval table\n<!-- tweeteval:end -->\n"
     doc.write_text("# Benchmarks\n\n" + other)
-    report.write_section(doc, "first numbers")
-    report.write_section(doc, "second numbers")
+    render.write_section(doc, "first numbers")
+    render.write_section(doc, "second numbers")
     text = doc.read_text()
     assert other in text and "second numbers" in text and "first numbers" not in text
-    assert text.count(report.BEGIN) == 1 and text.count(report.END) == 1
+    assert text.count(render.BEGIN) == 1 and text.count(render.END) == 1
 
 
 MACHINE = {
@@ -43,7 +43,7 @@ def test_markdown_flags_a_missed_target():
             {"command": "stance --help", "wall_s": 0.7, "cpu_s": 0.3, "ratio": 9, "peak_mb": 30, "meets_target": False}
         ],
     }
-    text = report.markdown({"machine": machine, "startup": startup})
+    text = render.markdown({"machine": machine, "startup": startup})
     assert "| `stance --help` | 0.7 | 0.3 | 9x | 30 | **no** |" in text
 
 
@@ -83,7 +83,7 @@ def test_throughput_targets_are_judged_per_method():
         "test_agreement_pure_int8": 0.993,
         "agreement_pure_int8_vs_b": 0.9836,
     }
-    text = report.markdown({"machine": MACHINE, "throughput": throughput})
+    text = render.markdown({"machine": MACHINE, "throughput": throughput})
     assert "`stance predict` vs naive: 2.4x (**no** for >= 3x)" in text
     assert "`--fast` vs naive: 6.0x (yes for >= 5x)" in text
     assert "(**no** for >= 98%)" in text

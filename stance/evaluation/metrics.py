@@ -1,7 +1,7 @@
 """Classification metrics for stance, as pure functions.
 
 Every score here is computed from a confusion matrix, so the bootstrap in
-:mod:`stance.stats` can score thousands of resamples at once from weighted
+:mod:`stance.evaluation.stats` can score thousands of resamples at once from weighted
 counts. Labels are always scored in :data:`stance.schema.STANCES` order and
 over all three classes, whether or not a class occurs in ``y_true``: a class
 nobody predicts must lower macro-F1, not vanish from it. Division by zero

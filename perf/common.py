@@ -113,7 +113,7 @@ def machine() -> dict[str, Any]:
 
 def tweeteval_rows(split: str, targets: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Rows (text, stance, target) of one TweetEval split, read from the shared copy (never copied here)."""
-    from stance.benchmarks.readers import read_tweeteval_split, tweeteval_targets
+    from stance.evaluation.tweeteval.readers import read_tweeteval_split, tweeteval_targets
 
     rows: list[dict[str, Any]] = []
     for target in targets or tweeteval_targets(TWEETEVAL):
@@ -122,13 +122,13 @@ def tweeteval_rows(split: str, targets: Sequence[str] | None = None) -> list[dic
 
 
 def tweeteval_targets() -> list[str]:
-    from stance.benchmarks.readers import tweeteval_targets as targets
+    from stance.evaluation.tweeteval.readers import tweeteval_targets as targets
 
     return targets(TWEETEVAL)
 
 
 def corpus_rows() -> list[dict[str, Any]]:
-    from stance.data import labelled_rows
+    from stance.corpus.dataset import labelled_rows
     from stance.paths import Root
 
     return labelled_rows(Root(REPO))

@@ -43,11 +43,11 @@ from typing import Any
 
 import numpy as np
 
-from stance import metrics, stats
-from stance.baselines import REFERENCES, ReferenceModel
 from stance.errors import StanceError
+from stance.evaluation import metrics, stats
+from stance.evaluation.splits import ArticleSplit, Fold, kfold, leave_one_article_out, stratified_subsample
+from stance.models.baselines import REFERENCES, ReferenceModel
 from stance.schema import STANCES
-from stance.splits import ArticleSplit, Fold, kfold, leave_one_article_out, stratified_subsample
 
 #: Training shares for the learning curve.
 CURVE_FRACTIONS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
@@ -58,12 +58,20 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass
 class ModelSpec:
-    """What to evaluate: a registry model with its config, a reference row or a saved run."""
+    """What to evaluate: a registry model with its config, a reference row or a saved run.
+
+    ``model`` is the registry kind that trains it: the name itself for a
+    registry model, the kind recorded in the run for a saved run. A saved
+    run's folder name is only a label, so cross-validation retrains the
+    run's kind with the run's config in each fold (its weights have seen
+    every article); with a test file the saved weights are used as they are.
+    """
 
     name: str
     kind: str  # "reference" | "registry" | "saved"
     config: dict[str, Any] = field(default_factory=dict)
     run_dir: str | None = None
+    model: str | None = None
 
 
 @dataclass
@@ -86,7 +94,7 @@ class ModelResult:
 
 @dataclass
 class EvaluationResult:
-    """Everything a report needs; :mod:`stance.report` turns it into files and tables."""
+    """Everything a report needs; :mod:`stance.evaluation.report` turns it into files and tables."""
 
     protocol: dict[str, Any]
     data: dict[str, Any]
@@ -127,6 +135,7 @@ def resolve_models(
     else must be a registry name (unknown names fail with the list of names).
     """
     from stance.models import registry
+    from stance.models.common import read_marker
 
     overrides = dict(overrides or {})
     specs = [ModelSpec(name=name, kind="reference", config={"strategy": s}) for name, s in REFERENCES.items()]
@@ -139,9 +148,10 @@ def resolve_models(
         if item in REFERENCES:
             continue
         if Path(item).is_dir():
-            model = registry.load_model(item)
-            name = Path(item).name
-            spec = ModelSpec(name=name, kind="saved", config=dict(model.config), run_dir=str(item))
+            model = registry.load_model(item)  # a broken run fails now, not after an hour of training
+            kind = read_marker(Path(item))["model"]
+            config = dict(model.config)
+            spec = ModelSpec(name=Path(item).name, kind="saved", config=config, run_dir=str(item), model=kind)
         else:
             config = registry.load_config(item, overrides=overrides.get(item), root=root)
             spec = ModelSpec(name=item, kind="registry", config=config)
@@ -157,7 +167,7 @@ def _create(spec: ModelSpec, seed: int) -> Any:
         return ReferenceModel(spec.name, seed=seed)
     from stance.models import registry
 
-    return registry.create(spec.name, config=spec.config, seed=seed)
+    return registry.create(spec.model or spec.name, config=spec.config, seed=seed)
 
 
 def _class_warnings(fold: str, train_labels: Sequence[str], test_labels: Sequence[str]) -> list[str]:

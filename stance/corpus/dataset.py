@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from stance.annotations import load_gold
-from stance.corpus import load_articles, load_sentences
+from stance.corpus.articles import load_articles, load_sentences
+from stance.corpus.gold import load_gold
 from stance.paths import Root
 
 if TYPE_CHECKING:

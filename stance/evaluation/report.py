@@ -1,4 +1,4 @@
-"""Turn an :class:`~stance.evaluate.EvaluationResult` into tables, files and plots.
+"""Turn an :class:`~stance.evaluation.protocol.EvaluationResult` into tables, files and plots.
 
 ``write_report(result, out_dir)`` writes:
 
@@ -55,8 +55,8 @@ from typing import Any
 from rich.table import Table
 
 from stance import __version__
-from stance.evaluate import EvaluationResult
-from stance.jsonl import atomic_write_text, write_jsonl
+from stance.evaluation.protocol import EvaluationResult
+from stance.io.jsonl import atomic_write_text, write_jsonl
 from stance.schema import STANCES
 
 SCHEMA = "stance-evaluation/1"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from stance.errors import StanceError
-from stance.jsonl import iter_jsonl
+from stance.io.jsonl import iter_jsonl
 from stance.schema import STANCES
 
 FORMATS = ("txt", "jsonl", "csv")

@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from stance import metrics
-from stance.baselines import REFERENCES, ReferenceModel
-from stance.benchmarks.readers import (
+from stance.errors import StanceError
+from stance.evaluation import metrics
+from stance.evaluation.tweeteval.readers import (
     STANCE_TO_TWEETEVAL,
     parse_label_map,
     read_semeval,
@@ -35,7 +35,7 @@ from stance.benchmarks.readers import (
     read_tweeteval_split,
     tweeteval_targets,
 )
-from stance.errors import StanceError
+from stance.models.baselines import REFERENCES, ReferenceModel
 from stance.schema import STANCES
 
 #: Published TweetEval stance test scores (leaderboard, percent).
@@ -281,7 +281,7 @@ def write_predictions(result: Mapping[str, Any], out_dir: str | Path) -> list[Pa
     That is the layout of TweetEval's ``evaluaton_script.py --predictions_path
     predictions/<model> --task stance``.
     """
-    from stance.jsonl import atomic_write_text
+    from stance.io.jsonl import atomic_write_text
 
     written = []
     for name, model in result["models"].items():

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from stance.cli import app
-from stance.data import labelled_rows
+from stance.corpus.dataset import labelled_rows
 from stance.errors import StanceError
-from stance.models import fast
+from stance.models import onnx_engine
 from stance.models.registry import load_model
 from stance.models.transformer import TransformerModel
 
@@ -35,7 +35,7 @@ def rows_of(project_rows: list[dict], n: int = 40) -> list[dict]:
 def test_int8_probabilities_match_float32(run_dir, repo_root):
     rows = rows_of(labelled_rows(repo_root))
     reference = load_model(run_dir).predict_proba(rows)
-    quick = fast.load_fast(run_dir).predict_proba(rows)
+    quick = onnx_engine.load_fast(run_dir).predict_proba(rows)
     assert quick.shape == reference.shape == (len(rows), 3)
     assert np.allclose(quick.sum(axis=1), 1.0)
     # int8 weights move probabilities a little, never wholesale
@@ -45,7 +45,7 @@ def test_int8_probabilities_match_float32(run_dir, repo_root):
 def test_batches_are_the_ones_the_pytorch_path_feeds(run_dir, repo_root):
     from transformers import AutoTokenizer
 
-    model = fast.load_onnx(run_dir)
+    model = onnx_engine.load_onnx(run_dir)
     tokenizer = AutoTokenizer.from_pretrained(run_dir)
     texts = [r["text"] for r in labelled_rows(repo_root)[:20]] + ["word " * 100]  # one over max_length
     ours = model._pad(model.tokenizer.encode_batch(texts))
@@ -62,20 +62,20 @@ def test_batches_are_the_ones_the_pytorch_path_feeds(run_dir, repo_root):
 def test_float32_onnx_gives_the_pytorch_probabilities(run_dir, repo_root):
     rows = rows_of(labelled_rows(repo_root), 60)
     reference = load_model(run_dir).predict_proba(rows)
-    onnx = fast.load_onnx(run_dir, "float32")
+    onnx = onnx_engine.load_onnx(run_dir, "float32")
     assert onnx.precision == "float32" and onnx.session is not None
     assert np.abs(onnx.predict_proba(rows) - reference).max() < 1e-5
 
 
 def test_rows_near_a_tie_are_rescored_in_float32(run_dir, repo_root):
     rows = rows_of(labelled_rows(repo_root), 60)
-    reference = fast.load_onnx(run_dir, "float32").predict_proba(rows)
-    pure = fast.load_fast(run_dir, recheck_margin=0)
+    reference = onnx_engine.load_onnx(run_dir, "float32").predict_proba(rows)
+    pure = onnx_engine.load_fast(run_dir, recheck_margin=0)
     assert pure.recheck is None
     int8 = pure.predict_proba(rows)
     top_two = np.sort(int8, axis=1)[:, -2:]
     margin = float(np.median(top_two[:, 1] - top_two[:, 0]))  # about half the rows fall under it
-    checked = fast.load_fast(run_dir, recheck_margin=margin)
+    checked = onnx_engine.load_fast(run_dir, recheck_margin=margin)
     mixed = checked.predict_proba(rows)
     uncertain = top_two[:, 1] - top_two[:, 0] < margin
     assert 0 < checked.rechecked == uncertain.sum() < len(rows)
@@ -91,26 +91,28 @@ def test_a_margin_outside_0_to_1_is_refused(run_dir, runner, margin):
 
 def test_an_unknown_precision_is_refused(run_dir):
     with pytest.raises(StanceError, match="unknown precision 'fp16'"):
-        fast.cached_onnx(run_dir, "fp16")
+        onnx_engine.cached_onnx(run_dir, "fp16")
 
 
 def test_cache_is_reused_and_rebuilt_when_the_weights_change(run_dir):
-    first = fast.cached_int8(run_dir)
+    first = onnx_engine.cached_int8(run_dir)
     built = first.stat().st_mtime_ns
-    float_built = fast.cached_onnx(run_dir).stat().st_mtime_ns
-    assert fast.cached_int8(run_dir).stat().st_mtime_ns == built  # reused
-    assert fast.cached_onnx(run_dir, "float32").stat().st_mtime_ns == float_built
-    stamp = json.loads((run_dir / fast.CACHE / fast.STAMP).read_text())
+    float_built = onnx_engine.cached_onnx(run_dir).stat().st_mtime_ns
+    assert onnx_engine.cached_int8(run_dir).stat().st_mtime_ns == built  # reused
+    assert onnx_engine.cached_onnx(run_dir, "float32").stat().st_mtime_ns == float_built
+    stamp = json.loads((run_dir / onnx_engine.CACHE / onnx_engine.STAMP).read_text())
     stamp["size"] += 1  # as if the model had been retrained
-    (run_dir / fast.CACHE / fast.STAMP).write_text(json.dumps(stamp))
-    assert fast.cached_int8(run_dir).stat().st_mtime_ns != built
-    assert fast.cached_onnx(run_dir).stat().st_mtime_ns != float_built  # both graphs rebuilt from the new weights
-    assert json.loads((run_dir / fast.CACHE / fast.STAMP).read_text()) == fast.weights_stamp(run_dir)
+    (run_dir / onnx_engine.CACHE / onnx_engine.STAMP).write_text(json.dumps(stamp))
+    assert onnx_engine.cached_int8(run_dir).stat().st_mtime_ns != built
+    # both graphs rebuilt from the new weights
+    assert onnx_engine.cached_onnx(run_dir).stat().st_mtime_ns != float_built
+    stamp_file = run_dir / onnx_engine.CACHE / onnx_engine.STAMP
+    assert json.loads(stamp_file.read_text()) == onnx_engine.weights_stamp(run_dir)
 
 
 @pytest.mark.parametrize("flag", ["--fast", "--engine=onnx"])
 def test_cli_onnx_predicts_without_importing_torch(run_dir, tmp_path, flag):
-    fast.cached_int8(run_dir)
+    onnx_engine.cached_int8(run_dir)
     code = (
         "import sys\n"
         "from stance.cli import app\n"
@@ -126,10 +128,10 @@ def test_cli_onnx_predicts_without_importing_torch(run_dir, tmp_path, flag):
 
 
 def test_fast_refuses_a_model_that_is_not_a_transformer(project, runner, tmp_path):
-    from stance.train import train_model
+    from stance.models.train import train_model
 
     run = train_model("tfidf", labelled_rows(project), out_dir=tmp_path / "tfidf")
     with pytest.raises(StanceError, match="applies to transformer models"):
-        fast.load_fast(run)
+        onnx_engine.load_fast(run)
     result = runner.invoke(app, ["predict", str(run), "Jobs are moving.", "--fast"])
     assert result.exit_code == 1 and "applies to transformer models; this is a 'tfidf' model" in result.output

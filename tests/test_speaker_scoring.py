@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from stance.cli import app
-from stance.corpus import load_articles, load_sentences
+from stance.corpus.articles import load_articles, load_sentences
 from stance.paths import Root
-from stance.speaker_eval import confusion, normalise_speaker, score
+from stance.speakers.scoring import confusion, normalise_speaker, score
 
 PATTERNS = Path(__file__).parent / "data" / "attribution_patterns.jsonl"
 

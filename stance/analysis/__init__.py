@@ -1,0 +1,1 @@
+"""Reading the labelled (or predicted) corpus for findings: who stands where on offshoring."""

@@ -1,1 +1,0 @@
-"""External benchmarks: readers for other labelled datasets and the TweetEval stance run."""

@@ -1,0 +1,8 @@
+"""How good is a model: the cross-validation protocol, splits, metrics, statistics and reports.
+
+``protocol`` trains and scores models (``evaluate``, the speaker ablation);
+``splits`` makes the folds; ``metrics`` and ``stats`` are pure functions
+(scores, bootstrap CIs, paired tests); ``report`` writes report.json,
+report.md and plots; ``mistakes`` reads the misclassified sentences back;
+``tweeteval/`` runs the public SemEval-2016 benchmark.
+"""
