@@ -44,6 +44,21 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
     )
     console.print(table)
 
+    kinds = list(overall["miss_kinds"])
+    per = Table(title="per collection: accuracies and the kinds of miss")
+    for column in ("collection", "sentences", "speaker", "type", "author/quoted", *kinds):
+        per.add_column(column, justify="left" if column == "collection" else "right")
+    for row in [*result["collections"], {"collection": "overall", **overall}]:
+        per.add_row(
+            row["collection"],
+            str(row["n"]),
+            f"{_pct(row['speaker_accuracy'])} ({row['speaker_correct']}/{row['n']})",
+            _pct(row["type_accuracy"]),
+            _pct(row["quoted_accuracy"]),
+            *(str(row["miss_kinds"][k]) for k in kinds),
+        )
+    console.print(per)
+
     conf = result["confusion"]
     matrix = Table(title="confusion: the most frequent gold speakers and what the finder said")
     for column in ("gold speaker", "sentences", "found", "finder said instead"):
@@ -89,7 +104,16 @@ def record_suggestions(root: Root, article: str, sentences: list[Sentence], *, t
 @app.command("evaluate")
 def evaluate_cmd(
     ctx: typer.Context,
-    article: Annotated[str | None, typer.Option(help="Only this article (see `stance corpus list`).")] = None,
+    article: Annotated[
+        list[str] | None, typer.Option(help="Only this article (repeat for several; see `stance corpus list`).")
+    ] = None,
+    articles_file: Annotated[
+        str | None,
+        typer.Option(
+            help="Only the articles listed in this file: one id per line or a JSON list; "
+            "FILE:KEY for one list of a JSON object (e.g. split.json:heldout)."
+        ),
+    ] = None,
     collection: Annotated[
         str | None, typer.Option(help="Only the articles of this collection (seed, corpus-extra, corpus-more, user).")
     ] = None,
@@ -105,12 +129,16 @@ def evaluate_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Speaker, speaker-type and author-vs-quoted accuracy against gold, per article and overall."""
-    from stance.speakers.scoring import evaluate_corpus, evaluate_patterns
+    from stance.speakers.scoring import evaluate_corpus, evaluate_patterns, read_article_list
 
     if patterns is not None:
         result = evaluate_patterns(patterns, top=top)
     else:
-        result = evaluate_corpus(get_root(ctx), article=article, collection=collection, top=top)
+        chosen = list(article or [])
+        if articles_file is not None:
+            chosen += read_article_list(articles_file)
+        only = chosen if article or articles_file is not None else None
+        result = evaluate_corpus(get_root(ctx), article=only, collection=collection, top=top)
     if as_json:
         print_json(result)
         return

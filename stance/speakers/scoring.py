@@ -14,6 +14,8 @@ anything else (e.g. "Serwotka" vs "Mark Serwotka") is a miss.
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import groupby
@@ -76,35 +78,128 @@ def confusion(records: Sequence[dict[str, Any]], *, top: int = 8) -> dict[str, A
     return {"labels": labels, "matrix": matrix}
 
 
+MISS_KINDS = ("author->quoted", "quoted->author", "wrong source", "wrong canonical name")
+
+
+def _name_tokens(name: str) -> set[str]:
+    return {t for t in re.findall(r"[a-z0-9]+", normalise_speaker(name)) if t not in _NAME_FILLER}
+
+
+_NAME_FILLER = frozenset({"the", "of", "and", "for", "a", "an", "plc", "ltd", "inc", "union", "group", "staff"})
+
+
+def same_source(gold: str, pred: str) -> bool:
+    """True if two different speaker strings plausibly name one source.
+
+    "Jane Hill" vs "Hill", "HM Revenue and Customs" vs "HMRC", "British
+    Council" vs "Council": one name's words inside the other's, or one is the
+    initials of the other. Such a miss is a canonical-name problem, not a
+    wrong source.
+    """
+    a, b = _name_tokens(gold), _name_tokens(pred)
+    if a and b and (a <= b or b <= a):
+        return True
+    for short, long in ((gold, pred), (pred, gold)):
+        compact = re.sub(r"[^A-Za-z]", "", short)
+        words = [w for w in re.findall(r"[A-Za-z]+", long) if w.lower() not in ("of", "and", "for", "the")]
+        if 2 <= len(compact) <= 8 and len(words) >= 2 and compact.upper() == "".join(w[0] for w in words).upper():
+            return True
+    return False
+
+
+def miss_kind(record: dict[str, Any]) -> str | None:
+    """Which kind of miss a record is (see :data:`MISS_KINDS`), or None for a hit.
+
+    author->quoted: gold is the author, the finder named a source;
+    quoted->author: the reverse; wrong canonical name: both name the same
+    source differently (:func:`same_source`); wrong source: anything else.
+    """
+    gold, pred = record["gold_speaker"], record["pred_speaker"]
+    if normalise_speaker(gold) == normalise_speaker(pred):
+        return None
+    if gold == AUTHOR:
+        return "author->quoted"
+    if pred == AUTHOR:
+        return "quoted->author"
+    return "wrong canonical name" if same_source(gold, pred) else "wrong source"
+
+
+def miss_kinds(records: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Counts of each miss kind, in :data:`MISS_KINDS` order (zeros included)."""
+    counts = Counter(kind for r in records if (kind := miss_kind(r)) is not None)
+    return {kind: counts.get(kind, 0) for kind in MISS_KINDS}
+
+
 def score(records: Sequence[dict[str, Any]], *, top: int = 8) -> dict[str, Any]:
-    """Overall and per-article accuracies, a confusion table and the misses.
+    """Overall, per-collection and per-article accuracies, miss kinds, a confusion table and the misses.
 
     Each record has ``sent_id``, ``article``, ``text``, ``gold_speaker``,
-    ``gold_type``, ``pred_speaker``, ``pred_type`` and ``evidence``.
-    speaker accuracy = exact speaker matches / sentences; type accuracy the
-    same for speaker_type; quoted accuracy = agreement on "author or not".
+    ``gold_type``, ``pred_speaker``, ``pred_type`` and ``evidence`` (and
+    optionally ``collection``). speaker accuracy = exact speaker matches /
+    sentences; type accuracy the same for speaker_type; quoted accuracy =
+    agreement on "author or not".
     """
     articles = []
     for article, group in groupby(records, key=lambda r: r["article"]):
         articles.append({"article": article, **_summary(list(group))})
-    misses = [r for r in records if normalise_speaker(r["gold_speaker"]) != normalise_speaker(r["pred_speaker"])]
+    collections = []
+    for name in sorted({r.get("collection") or "user" for r in records}):
+        members = [r for r in records if (r.get("collection") or "user") == name]
+        collections.append({"collection": name, **_summary(members), "miss_kinds": miss_kinds(members)})
+    misses = [{**r, "kind": miss_kind(r)} for r in records if miss_kind(r) is not None]
     return {
-        "overall": _summary(records),
+        "overall": {**_summary(records), "miss_kinds": miss_kinds(records)},
+        "collections": collections,
         "articles": articles,
         "confusion": confusion(records, top=top),
         "misses": misses,
     }
 
 
+def read_article_list(spec: str | Path) -> list[str]:
+    """Article ids from a file: one per line (``#`` comments allowed) or a JSON list.
+
+    ``FILE:KEY`` picks one list of a JSON object of lists, e.g.
+    ``finder-split.json:heldout``.
+    """
+    spec = str(spec)
+    path, key = Path(spec), None
+    if not path.exists() and ":" in spec:
+        head, key = spec.rsplit(":", 1)
+        path = Path(head)
+    if not path.exists():
+        raise StanceError("file not found", path=path, field="--articles-file")
+    text = path.read_text(encoding="utf-8")
+    if not text.lstrip().startswith(("[", "{")):
+        return [line.split("#")[0].strip() for line in text.splitlines() if line.split("#")[0].strip()]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StanceError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno) from None
+    if isinstance(data, dict):
+        if key not in data:
+            keys = ", ".join(map(str, data))
+            raise StanceError(f"a JSON object needs FILE:KEY; keys: {keys}", path=path, field="--articles-file")
+        data = data[key]
+    if not isinstance(data, list) or not all(isinstance(i, str) for i in data):
+        raise StanceError("expected a list of article ids (strings)", path=path, field="--articles-file")
+    return data
+
+
 def corpus_records(
-    root: Root, *, article: str | None = None, collection: str | None = None
+    root: Root,
+    *,
+    article: str | Sequence[str] | None = None,
+    collection: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Finder output next to gold for every labelled sentence (optionally of one article or collection)."""
+    """Finder output next to gold for every labelled sentence (optionally of some articles or one collection)."""
     sentences = load_sentences(root)
     gold = load_gold(root, known_ids={s.sent_id for s in sentences})
     known = {a.id: a for a in load_articles(root)}
-    if article is not None and article not in known:
-        raise StanceError(f"Can't find article {article!r}. Available: {', '.join(known) or 'none'}")
+    wanted = None if article is None else {article} if isinstance(article, str) else set(article)
+    for name in sorted(wanted or ()):
+        if name not in known:
+            raise StanceError(f"Can't find article {name!r}. Available: {', '.join(known) or 'none'}")
     collections = sorted({a.collection or "user" for a in known.values()})
     if collection is not None and collection not in collections:
         raise StanceError(
@@ -113,7 +208,7 @@ def corpus_records(
         )
     records: list[dict[str, Any]] = []
     for art, group in groupby(sentences, key=lambda s: s.article):
-        if article is not None and art != article:
+        if wanted is not None and art not in wanted:
             continue
         if collection is not None and (known[art].collection or "user") != collection:
             continue
@@ -126,6 +221,7 @@ def corpus_records(
                 {
                     "sent_id": sentence.sent_id,
                     "article": art,
+                    "collection": known[art].collection or "user",
                     "text": sentence.text,
                     "gold_speaker": label.speaker,
                     "gold_type": label.speaker_type,
@@ -138,7 +234,7 @@ def corpus_records(
 
 
 def evaluate_corpus(
-    root: Root, *, article: str | None = None, collection: str | None = None, top: int = 8
+    root: Root, *, article: str | Sequence[str] | None = None, collection: str | None = None, top: int = 8
 ) -> dict[str, Any]:
     """Score the finder against the gold speakers of the corpus."""
     records = corpus_records(root, article=article, collection=collection)
@@ -196,6 +292,7 @@ def pattern_records(patterns: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 {
                     "sent_id": f"{pattern['id']}:{sentence.index:03d}",
                     "article": pattern["id"],
+                    "collection": "patterns",
                     "text": sentence.text,
                     "gold_speaker": speaker,
                     "gold_type": stype,
