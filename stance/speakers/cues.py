@@ -26,41 +26,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stance.speakers.lexicon import (
+    BY_AGENT_VERBS,
+    HEADLINE_VERBS,
+    PHRASE_CUES,
+    POSITION_VERBS,
+    REACTION_NOUNS,
+    SPEECH_VERBS,
+)
 from stance.corpus.splitter import quote_depths
 
-#: Reporting verbs (all forms listed, so the regex stays readable and exact).
-REPORTING_VERBS: tuple[str, ...] = tuple(
-    """
-    say says said saying tell tells told telling add adds added adding warn warns warned warning claims
-    claimed claiming deny denies denied denying stated stating ask asks asked asking argue argues
-    argued arguing insist insists insisted insisting predict predicts predicted predicting confirm confirms
-    confirmed confirming questioned questioning explain explains explained explaining
-    admit admits admitted admitting accuse accuses accused accusing acknowledge acknowledges acknowledged
-    complain complains complained urge urges urged criticise criticises criticised criticize criticizes
-    criticized dismiss dismisses dismissed reject rejects rejected respond responds responded reply replies
-    replied commented maintain maintains maintained contend contends contended stressed emphasise emphasised
-    emphasize emphasized concede concedes conceded promised pledged vowed write writes wrote written estimated
-    suggest suggests suggested reveal reveals revealed assure assures assured reassure reassures reassured
-    agree agrees agreed disagree disagrees disagreed defend defends defended describe describes described
-    reported discussed discusses echoed echoes backed backs supported supports endorsed endorses opposed
-    opposes welcomed welcomes condemned condemns attacked praised praises believe believes fear
-    """.split()
-)
-#: Multi-word and restricted cues (a verb that only reports speech in this frame).
-PHRASE_CUES: tuple[str, ...] = (
-    r"raised? (?:concerns?|fears?|questions?|doubts?)",
-    r"raises (?:concerns?|fears?|questions?|doubts?)",
-    r"express(?:ed|es)? (?:concerns?|fears?|doubts?|support|opposition)",
-    r"voic(?:ed|es|e) (?:concerns?|fears?|doubts?|support|opposition)",
-    r"hit(?:s)? back",
-    r"point(?:ed|s)? out",
-    r"call(?:ed|s)? (?:for|on)",
-    r"(?:refused|refuses|declined|declines) to (?:comment|confirm|deny|say|discuss|guarantee|give|rule|be drawn)",
-    r"(?:announced|announces|believed|feared|fears|understood|understands|knows?|thinks?|thought) that",
-    r"sent (?:us|me|the \w+|\w+) (?:this|a|the following|the) statement",
-    r"(?:issued|released|published) (?:a|this|the following) statement",
-)
+REPORTING_VERBS = SPEECH_VERBS + POSITION_VERBS
 _VERB_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(PHRASE_CUES) + "|" + "|".join(REPORTING_VERBS) + r")(?![\w-])")
+_HEADLINE_VERB_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(HEADLINE_VERBS) + r")(?![\w-])")
+_NP_STOP = r"(?:[^,;:.§()]|\([^)]*\)|\.(?=\w))+"
+#: "was criticised [yesterday] by the union": the by-agent holds the position.
+_BY_AGENT = re.compile(
+    r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?(?P<verb>" + "|".join(BY_AGENT_VERBS) + r")\b"
+    r"(?:\s+[\w'’-]+){0,6}?\s+by\s+(?P<np>" + _NP_STOP + ")"
+)
+#: "came under fire from X", "drew criticism from X", "a swift reaction from X".
+_FROM_AGENT = re.compile(
+    r"\b(?P<verb>(?:came|come|comes|coming)\s+under(?:\s+\w+)?\s+(?:fire|attack|criticism|pressure)"
+    r"|(?:drew|draws|drawn|draw|attracted|attracts|sparked|sparks|prompted|prompts|brought|brings|provoked|provokes"
+    r"|met with|faced|faces|facing)(?:\s+[\w-]+){0,3}?\s+(?:" + "|".join(REACTION_NOUNS) + r"))\b"
+    r"(?:\s+[\w'’-]+){0,6}?\s+from\s+(?P<np>" + _NP_STOP + ")"
+)
 #: Document verbs: only a document subject ("the survey shows") reports with them.
 _DOC_VERB_RE = re.compile(r"(?<![\w-])(?P<verb>shows?|showed|found|finds|concludes?|concluded)(?![\w-])")
 DOCUMENT_NOUNS = (
@@ -277,8 +268,39 @@ _ORDER = {
     "trailing": 2,
     "subject-verb": 3,
     "according-to": 4,
+    "by-agent": 4,
+    "headline": 5,
     "for-x": 5,
 }
+
+
+def _agent_np(np: str) -> str | None:
+    """The holder phrase after "by"/"from", cut before a clause that follows it."""
+    np = re.split(
+        r"\s+(?:and|who|which|over|about|after|because|when|while|on|in|at|for|to|that|including|as)\s+(?![A-Z]\w*\))",
+        np.strip(),
+    )[0]
+    return np.strip() or None
+
+
+def is_headline(text: str) -> bool:
+    """A headline or subheading: short and without a sentence's final punctuation."""
+    stripped = text.strip()
+    return bool(stripped) and stripped[-1] not in ".!?\"”’'" and len(stripped.split()) <= 16
+
+
+def _headline_cue(text: str, m: str) -> Cue | None:
+    """"Unions vow to fight ...", "Minister defends outsourcing": the headline's subject holds the position."""
+    if not is_headline(text):
+        return None
+    verb = _HEADLINE_VERB_RE.search(m)
+    if verb is None or MASK in m[: verb.start()]:
+        return None
+    subject = m[: verb.start()].strip(" ,:-–—")
+    if not subject or len(subject.split()) > 6:
+        return None
+    first = re.split(r"\s*,\s*|\s+and\s+", subject)[0]  # "Trump, Pence praise ..." -> Trump
+    return Cue("headline", first, verb.group("verb"), verb.start(), verb.end())
 
 
 def find_cues(text: str) -> list[Cue]:
@@ -328,6 +350,13 @@ def find_cues(text: str) -> list[Cue]:
         subject = subject_from_prefix(m[: match.start()], m)
         if subject and _DOCUMENT.search(subject):
             cues.append(Cue("subject-verb", subject, match.group("verb"), *match.span("verb")))
+    for agent in (*_BY_AGENT.finditer(m), *_FROM_AGENT.finditer(m)):
+        np = _agent_np(agent.group("np"))
+        if np:
+            cues.append(Cue("by-agent", np, " ".join(agent.group("verb").split()), *agent.span("np")))
+    headline = _headline_cue(text, m)
+    if headline is not None:
+        cues.append(headline)
     quoted = _QUOTED_AS.search(m)
     if quoted:
         cues.append(Cue("quoted-as-saying", quoted.group("np"), "quoted ... as saying", *quoted.span()))

@@ -33,6 +33,7 @@ from typing import Any
 from stance.schema import AUTHOR, Sentence
 from stance.speakers.cues import (
     _DOCUMENT,
+    _ORDER,
     Cue,
     find_cues,
     has_direct_quote,
@@ -55,6 +56,7 @@ from stance.speakers.names import (
     looks_like_org,
     strip_roles,
 )
+from stance.splitter import quote_depths
 
 CONFIDENCE = {
     "quote-verb-subject": 0.95,
@@ -65,7 +67,10 @@ CONFIDENCE = {
     "quoted-as-saying": 0.9,
     "inserted": 0.9,
     "for-x": 0.6,
+    "by-agent": 0.8,
+    "headline": 0.7,
     "quote-continues": 0.85,
+    "quote-span": 0.85,
     "claim-continues": 0.5,
     "first-person": 0.8,
     "author": 0.7,
@@ -418,6 +423,66 @@ class SpeakerFinder:
         return AUTHOR_ATTRIBUTION
 
 
+#: Rules that name a source from the sentence itself (a quotation span takes its speaker from them).
+_CUE_RULES = frozenset({*_ORDER, "first-person"})
+
+
+def quotation_spans(sentences: Sequence[Sentence]) -> list[list[int]]:
+    """Runs of sentence indices that lie inside one quotation.
+
+    A sentence joins the run of the sentence before it when that sentence
+    leaves a quotation open: the next one in the same paragraph, or the
+    first of the next paragraph when it reopens the quotation (the news
+    convention for a quote running over paragraphs).
+    """
+    spans: list[list[int]] = []
+    open_after: list[bool] = []
+    for i, sentence in enumerate(sentences):
+        text = sentence.text
+        flags = quote_depths(text)
+        open_after.append(bool(flags) and flags[-1] and text.rstrip()[-1:] not in "”\"")
+        joins = (
+            i > 0
+            and open_after[i - 1]
+            and (
+                sentence.paragraph == sentences[i - 1].paragraph
+                or (sentence.paragraph == sentences[i - 1].paragraph + 1 and starts_with_quote(text))
+            )
+        )
+        if joins:
+            spans[-1].append(i)
+        else:
+            spans.append([i])
+    return [span for span in spans if len(span) > 1]
+
+
+def _spread_quotations(sentences: Sequence[Sentence], found: list[Attribution]) -> list[Attribution]:
+    """Give every sentence of a quotation the source named anywhere in it.
+
+    '"A. B. C," a spokesperson said.' names its source only in the last
+    sentence; 'X said: "A. B."' only in the first. A sentence without a cue
+    of its own takes the nearest cue before it in the quotation, else the
+    first after it.
+    """
+    result = list(found)
+    for span in quotation_spans(sentences):
+        cued = [i for i in span if found[i].rule in _CUE_RULES and found[i].speaker != AUTHOR]
+        if not cued:
+            continue
+        for i in span:
+            if i in cued:
+                continue
+            before = [j for j in cued if j < i]
+            source = found[before[-1] if before else cued[0]]
+            if found[i].speaker == source.speaker:
+                continue
+            rule = "quote-span"
+            result[i] = Attribution(
+                source.speaker, source.speaker_type, rule, f"inside the quotation of {source.cue}", CONFIDENCE[rule]
+            )
+    return result
+
+
 def find_speakers(sentences: Sequence[Sentence], *, title: str | None = None) -> list[Attribution]:
     """One :class:`Attribution` per sentence of one article, in order.
 
@@ -426,7 +491,8 @@ def find_speakers(sentences: Sequence[Sentence], *, title: str | None = None) ->
     when the corpus keeps the headline outside the sentence table.
     """
     finder = SpeakerFinder([s.text for s in sentences], title=title)
-    return [finder.attribute(s.text, s.paragraph, i) for i, s in enumerate(sentences)]
+    found = [finder.attribute(s.text, s.paragraph, i) for i, s in enumerate(sentences)]
+    return _spread_quotations(sentences, found)
 
 
 def find_speakers_in_text(raw: str) -> list[tuple[str, Attribution]]:
