@@ -115,13 +115,16 @@ _SPOKES_AFTER = re.compile(
     rf"^{_DET}(?:[\w-]+\s+)?{_UNNAMED}s?\s+(?:for|of|at|from|with)\s+(?P<org>.+)$", re.IGNORECASE
 )
 _UNNAMED_ALONE = re.compile(rf"^{_DET}(?:[a-z-]+\s+)?(?P<noun>{_UNNAMED}|staff|employees|workers)s?$", re.IGNORECASE)
-#: Unnamed groups that are sources in their own right: labelled with the phrase itself.
+#: Unnamed groups that are sources in their own right: labelled with the phrase itself
+#: ("critics of the plan" -> critics), or with the label scheme's name for them (GROUP_NAMES).
 _GROUP_SOURCE = re.compile(
-    r"^(?:the\s+|some\s+|many\s+|other\s+)?(?P<group>(?:[a-z-]+\s+)?(?:experts|analysts|critics|detractors|observers|"
-    r"economists|campaigners|commentators|groups|unions|reports|officials|insiders|executives|employers|businesses|"
-    r"ministers|politicians|lawmakers|industry|sources|opponents|supporters))$",
+    r"^(?:the\s+|some\s+|many\s+|other\s+|several\s+)?(?P<group>(?:[a-z-]+\s+)?(?:experts|analysts|critics|detractors|"
+    r"observers|economists|campaigners|commentators|groups|unions|reports|officials|insiders|executives|employers|"
+    r"businesses|ministers|politicians|lawmakers|industry|sources|opponents|supporters|customers|Republicans|"
+    r"Democrats|banks|companies|firms|leaders|bosses|chiefs))(?:\s+(?:of|from|in|at|privy to|close to)\s+.+)?$",
     re.IGNORECASE,
 )
+GROUP_NAMES = {"unions": "trade unions", "reports": "press reports", "media reports": "press reports"}
 _RESPONDENTS = re.compile(r"\b(?:respondents|per cent|percent|%|of those (?:polled|surveyed|asked))", re.IGNORECASE)
 _DEMONYMS = {"india": "Indian", "us": "US", "u.s.": "US", "america": "US", "china": "Chinese", "france": "French"}
 _GENERIC_NOUNS = "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
@@ -256,8 +259,12 @@ class SpeakerFinder:
         if _RESPONDENTS.search(phrase):  # a survey's respondents speak through the survey
             return Mention("back-document")
         group = _GROUP_SOURCE.match(phrase)
-        if group:
-            return Mention("entity", Entity(group.group("group").lower(), ORGANISATION, OTHER))
+        if group and not re.search(r"\b(?:company|firm|bank)\s+(?:officials|executives|sources)$", group.group("group"), re.I):
+            name = group.group("group")
+            name = " ".join(w if w.lower() in ("republicans", "democrats") else w.lower() for w in name.split())
+            if name.split()[0].lower() in ("union", "trade") and name.split()[-1] != "unions":  # "union leaders"
+                return Mention("back-org", org_kind=UNION)
+            return Mention("entity", Entity(GROUP_NAMES.get(name.lower(), name), ORGANISATION, OTHER))
         if re.fullmatch(r"(?:a|an|one)\s+(?:[a-z-]+\s+)?(?:source|insider)", lower):
             return Mention("entity", Entity("unnamed source", PERSON))
         government = re.fullmatch(r"(?:the\s+)?(?P<country>[A-Z][\w.]*?)(?:['’]s)?\s+government", phrase)
@@ -312,6 +319,9 @@ class SpeakerFinder:
                 if name and not looks_like_org(first):
                     return Mention("entity", Entity(name, PERSON))
             return None
+        known = book.person(tail) if len(tail.split()) >= 2 else None
+        if known and known in book.persons and not looks_like_org(tail):  # "CEPU national president Colin Cooper"
+            return Mention("entity", Entity(known, PERSON))
         if len(head) > 5 or any(w.endswith(":") for w in head):
             return None
         if tail.split()[0].lower() in ("the", "a", "an"):

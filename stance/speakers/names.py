@@ -89,6 +89,16 @@ GENERIC_ORG_NOUNS: dict[str, str] = {
     "supplier": COMPANY,
     "contractor": COMPANY,
     "insurer": COMPANY,
+    "giant": COMPANY,
+    "society": COMPANY,
+    "building society": COMPANY,
+    "hospital": COMPANY,
+    "trust": COMPANY,
+    "university": COMPANY,
+    "association": OTHER,
+    "council": OTHER,
+    "body": OTHER,
+    "lobby": OTHER,
     "retailer": COMPANY,
     "department": DEPARTMENT,
     "ministry": DEPARTMENT,
@@ -98,7 +108,7 @@ GENERIC_ORG_NOUNS: dict[str, str] = {
 
 _SUFFIXES = re.compile(r"(?:\s+(?:Group|Holdings))?\s+(?:Plc|PLC|plc|Ltd|Ltd\.|Limited|Inc|Inc\.|Corp|Corp\.|LLC)$")
 _ABBREV = re.compile(
-    r"(?P<long>(?:[A-Z][\w&'’.-]*)(?:\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&))*)\s+\((?P<short>[A-Z][A-Za-z&]{1,9})\)"
+    r"(?P<long>(?:[A-Z][\w&'’.-]*)(?:,?\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&))*)\s+\((?P<short>[A-Z][A-Za-z&]{1,9})\)"
     r"(?P<union>\s+[Uu]nion\b)?"
 )
 _CAP_TOKEN = r"(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z]?[a-z]+)*|[A-Z]\.)"
@@ -112,6 +122,63 @@ _NOT_NAME = frozenset(
     if when while as it he she they we our their its his her there here many some new last next former
     """.split()
 )
+
+
+SEPARATOR = "¶"
+
+
+_ABBREV_REVERSED = re.compile(
+    r"\b(?P<short>[A-Z][A-Za-z&]{2,11})\s+\((?P<long>[A-Z][\w&'’.-]*(?:,?\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&)){1,9})\)"
+)
+#: Honorifics and role nouns that tell a person's gender.
+_FEMALE = r"Mrs|Ms|Miss|Dame|Lady|Baroness|spokeswoman|chairwoman|businesswoman|congresswoman"
+_MALE = r"Mr|Sir|Lord|Baron|spokesman|chairman|businessman|congressman"
+
+
+def _spells(short: str, long: str) -> bool:
+    """True if a short name is made of its long name's initials, in order ("Nasscom" for "National
+    Association of Software and Service Companies")."""
+    letters = [w[0].upper() for w in re.split(r"[\s,]+", long) if w and w[0].isupper()]
+    rest = short.upper()
+    if not letters or letters[0] != rest[0]:
+        return False
+    position = 0
+    for letter in letters[:4]:
+        found = rest.find(letter, position)
+        if found < 0:
+            return False
+        position = found + 1
+    return True
+
+
+def _genders(text: str, persons: list[str]) -> dict[str, str]:
+    """A person's gender from an honorific or role noun next to the name ("Mrs Hill", "spokeswoman
+    Jane Hill"), else from the first personal pronoun after a mention, before any other name."""
+    genders: dict[str, str] = {}
+    for full in persons:
+        surname = re.escape(full.split()[-1])
+        near = rf"(?:{{}})\.?\s+(?:[A-Z][\w'’-]+\s+)?{surname}\b"
+        if re.search(near.format(_FEMALE), text):
+            genders[full] = "f"
+        elif re.search(near.format(_MALE), text):
+            genders[full] = "m"
+    for full in persons:
+        if full in genders:
+            continue
+        for mention in re.finditer(rf"\b{re.escape(full.split()[-1])}\b", text):
+            window = text[mention.end() : mention.end() + 160]
+            pronoun = re.search(r"\b(?:he|his|him|she|her)\b", window, re.IGNORECASE)
+            if pronoun is None:
+                continue
+            between = window[: pronoun.start()]
+            if any(other.split()[-1] in between for other in persons if other != full):
+                continue
+            genders[full] = "f" if pronoun.group().lower() in ("she", "her") else "m"
+            break
+    return genders
+
+
+_COUNTRY_TAGS = r"UK|US|USA|Australia|India|Ireland|America|Europe|Asia|Canada|NZ"
 
 
 def clean_spaces(text: str) -> str:
@@ -166,6 +233,10 @@ def strip_roles(phrase: str) -> str:
             break
         if bare.lower() in ROLE_WORDS or _ACRONYM.fullmatch(bare):
             break
+        if "-" in bare and all(part in ROLE_WORDS or part in ("elect", "designate") for part in bare.lower().split("-")):
+            break  # "President-elect", "Vice-President"
+        if bare == SEPARATOR:
+            break
         name.append(bare)
     return " ".join(reversed(name[:3]))
 
@@ -193,11 +264,13 @@ class EntityBook:
     abbreviations: dict[str, str] = field(default_factory=dict)
     acronyms: set[str] = field(default_factory=set)
     persons: list[str] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)
     org_counts: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> EntityBook:
-        text = clean_spaces("\n".join(texts))
+        # a separator no name pattern crosses: "... to Pune" + "Aviva said" must not make "Pune Aviva"
+        text = f" {SEPARATOR} ".join(clean_spaces(t) for t in texts)
         book = cls(text=text)
         for match in _ABBREV.finditer(text):
             long = re.sub(r"^(?:The|the|A|An)\s+", "", match.group("long"))
@@ -211,7 +284,12 @@ class EntityBook:
                     if match.group("union"):
                         book.abbreviations[(candidate + " union").lower()] = short
                     break
+        for match in _ABBREV_REVERSED.finditer(text):  # "Nasscom (National Association of ...)"
+            short, long = match.group("short"), match.group("long")
+            if _spells(short, long):
+                book.abbreviations[long.lower()] = short
         book.acronyms = {m.group() for m in _ACRONYM.finditer(text)}
+        book.genders = _genders(text, book.persons)
         for match in _PERSON_RUN.finditer(text):
             name = strip_roles(match.group())
             if len(name.split()) >= 2 and not looks_like_org(name) and not book._not_a_name(name):
@@ -228,6 +306,20 @@ class EntityBook:
                 return kind
         return COMPANY
 
+    def _longer_with(self, head: str) -> str | None:
+        """The article's organisation whose long name holds a capitalised head noun ("the Association")."""
+        for long, short in self.abbreviations.items():
+            if re.search(rf"\b{head.lower()}\b", long):
+                return short
+        runs = Counter(
+            m.group()
+            for m in re.finditer(rf"\b(?:[A-Z][\w&'’.-]*\s+(?:(?:of|for|and)\s+)?)+{head}\b(?:\s+of\s+[A-Z][\w'’-]*)?", self.text)
+            if not re.match(r"(?:The|A|An)\s", m.group())
+        )
+        if runs:
+            return self.organisation(runs.most_common(1)[0][0])
+        return None
+
     def _not_a_name(self, name: str) -> bool:
         tokens = name.split()
         if any(t.lower() in _NOT_NAME for t in tokens):
@@ -238,7 +330,7 @@ class EntityBook:
     def person(self, phrase: str) -> str | None:
         """The full name of a person mention, or None if it is not a person."""
         name = strip_roles(clean_spaces(phrase))
-        if not name:
+        if not name or self._not_a_name(name):
             return None
         tokens = name.split()
         honorific = re.match(r"(?:Sir|Dame|Lord|Lady)\s+(\S+)$", clean_spaces(phrase).split(", ")[0].strip())
@@ -267,11 +359,23 @@ class EntityBook:
             return defined.group("short")
         name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
         name = re.sub(r"['’]s$", "", name)
+        name = re.sub(r"^(?:[A-Z][\w.]*,?\s+)*[A-Z][\w.]*-based\s+", "", name)  # "Armonk, N.Y.-based IBM"
+        name = re.sub(r"^(?P<name>[A-Z][\w&'’.-]*)\s+union$", r"\g<name>", name)  # "Amicus union" -> Amicus
         lower = name.lower()
         if re.fullmatch(r"(?:(?:uk|british|the)\s+)?government", lower):
             return "government"
         if lower in self.abbreviations:
             return self.abbreviations[lower]
+        for long, short in self.abbreviations.items():  # a later, shorter mention of a long name
+            if len(name.split()) >= 2 and long.endswith(" " + lower):
+                return short
+        if re.fullmatch(r"[A-Z][a-z]+", name) and lower in ORG_WORDS:  # "the Association", "the Council"
+            longer = self._longer_with(name)
+            if longer:
+                return longer
+        country = re.fullmatch(rf"(?P<base>[A-Z][\w&'’.-]*)\s+(?:{_COUNTRY_TAGS})", name)
+        if country and re.search(rf"\b{re.escape(country.group('base'))}\b(?!\s+(?:{_COUNTRY_TAGS}))", self.text):
+            return country.group("base")  # "Santander UK" where the article also says "Santander"
         without_union = re.sub(r"\s+union$", "", name, flags=re.IGNORECASE)
         if without_union != name and (without_union in self.acronyms or without_union.lower() in self.abbreviations):
             return self.abbreviations.get(without_union.lower(), without_union)
