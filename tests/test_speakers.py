@@ -146,7 +146,7 @@ def test_names_are_canonical() -> None:
     assert book.organisation("the PCS union") == "PCS"
     assert book.organisation("The Ministry of Justice") == "MoJ"
     assert book.organisation("BT Group Plc") == "BT"
-    assert book.organisation("the UK government") == "government"
+    assert book.organisation("the UK government") == "UK government"
     assert strip_roles("PCS general secretary Mark Serwotka") == "Mark Serwotka"
     assert strip_roles("Sir Peter Gershon") == "Peter Gershon"
     assert "MoJ" in initials("Ministry of Justice")

@@ -192,6 +192,37 @@ _CLAUSE_TAIL = re.compile(
 )
 
 
+_NAME_ONLY = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
+
+
+def name_before_appositive(segments: list[str]) -> str | None:
+    """ "Harris Miller, president of the Arlington, Va.-based ..., praised": the name before a role.
+
+    A name followed by a role appositive whose own commas split it further
+    ("CEO of ANZ Asia Pacific, Europe and America") is the subject when the
+    last segment holds no clause of its own (only capitalised words).
+    """
+    if len(segments) < 3:
+        return None
+    first = _LEADING.sub("", segments[0].strip())
+    if MASK in first or not _NAME_ONLY.match(first):
+        return None
+    role = segments[1].strip()
+    if not (
+        _ROLE_HEAD.match(role) or re.match(r"(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:" + _ROLE_WORDS + r")\b", role, re.I)
+    ):
+        return None
+    if any(w[:1].islower() and w not in ("and", "of", "the", "for") for w in segments[-1].split()):
+        return None
+    return first
+
+
+_ROLE_WORDS = (
+    r"chairman|chairwoman|chair|president|secretary|director|chief|head|leader|minister|spokesman|spokeswoman|"
+    r"spokesperson|analyst|economist|founder|manager|officer|executive|official|organiser|convenor|adviser"
+)
+
+
 def leading_subject(sentence: str) -> str | None:
     """The noun phrase that opens a sentence ("PCS has ..., and claimed" -> "PCS")."""
     text = _LEADING.sub("", sentence.strip())
@@ -223,6 +254,9 @@ def subject_from_prefix(prefix: str, sentence: str) -> str | None:
         return leading_subject(sentence)
     if MASK in last:
         segments[-1] = last = last.split(MASK)[-1]
+    named = name_before_appositive(segments)
+    if named:
+        return named
     if last.strip() and not _RELATIVE.match(last) and not (len(segments) > 1 and _ROLE_HEAD.match(last.strip())):
         candidates = [last]  # the subject is right before the verb
     else:
@@ -274,6 +308,15 @@ _ORDER = {
 }
 
 
+#: Verbs that carry a statement only with a clause ("confirmed (that) it will ..."), not a noun object.
+_ACTION_WITH_OBJECT = frozenset("confirm confirms confirmed confirming announced announces unveiled".split())
+_CLAUSE_FOLLOWS = re.compile(
+    rf"^\s*(?:that\b|{MASK}|[:,]|(?:it|he|she|they|we|there|this)\b"
+    r"|(?:[\w'’-]+\s+){0,6}?(?:will|would|is|are|was|were|has|had|have|could|may|might|can|must|should)\b)",
+    re.IGNORECASE,
+)
+
+
 def _agent_np(np: str) -> str | None:
     """The holder phrase after "by"/"from", cut before a clause that follows it."""
     np = re.split(
@@ -290,7 +333,7 @@ def is_headline(text: str) -> bool:
 
 
 def _headline_cue(text: str, m: str) -> Cue | None:
-    """"Unions vow to fight ...", "Minister defends outsourcing": the headline's subject holds the position."""
+    """ "Unions vow to fight ...", "Minister defends outsourcing": the headline's subject holds the position."""
     if not is_headline(text):
         return None
     verb = _HEADLINE_VERB_RE.search(m)
@@ -316,7 +359,10 @@ def find_cues(text: str) -> list[Cue]:
             continue  # "did not respond", "has never said": no words to attribute
         if _PASSIVE.search(before) and re.match(r"\w+(?:ed|en|wn|ld|ht|od)\b", verb):
             continue  # passive: "as revealed by", "it is believed that"
-        if re.search(rf"{MASK}\s*[,.!?–—-]?\s*$", before):
+        if verb.lower() in _ACTION_WITH_OBJECT and not _CLAUSE_FOLLOWS.match(after):
+            continue  # "X confirmed the job losses" reports an action; "X confirmed it will close ..." a statement
+        listener = verb.lower() in ("tell", "tells", "told", "telling")  # '"...," told Finans' names the listener
+        if not listener and re.search(rf"{MASK}\s*[,.!?–—-]?\s*$", before):
             subject = _np_after(after)
             if subject:
                 cues.append(Cue("quote-verb-subject", subject, verb, start, end, statement))
@@ -329,6 +375,13 @@ def find_cues(text: str) -> list[Cue]:
             rf"{MASK}\s*[,.!?–—-]?\s*(?P<np>[^{MASK},;:]{{1,80}}?)\s*$",
             _strip_aux(before.rstrip()),
         )
+        after_quote = re.search(
+            rf"{MASK}\s*[,.!?–—-]?\s*(?P<tail>[^{MASK};:]{{1,160}}?),?\s*$", _strip_aux(before.rstrip())
+        )
+        named = name_before_appositive([*_split_commas(after_quote.group("tail")), ""]) if after_quote else None
+        if named:  # '"...," Kent Petersen, the chairman of the union, told Finans.'
+            cues.append(Cue("quote-subject-verb", named, verb, start, end, statement))
+            continue
         if inverted and inverted.group("np").strip():
             cues.append(Cue("quote-subject-verb", inverted.group("np").strip(), verb, start, end, statement))
             continue

@@ -45,6 +45,8 @@ from stance.speakers.names import (
     DEPARTMENT,
     GENERIC_ORG_NOUNS,
     GOVERNMENT,
+    ORG_HEAD_NOUNS,
+    ORG_WORDS,
     ORGANISATION,
     OTHER,
     PERSON,
@@ -126,7 +128,19 @@ _GROUP_SOURCE = re.compile(
 )
 GROUP_NAMES = {"unions": "trade unions", "reports": "press reports", "media reports": "press reports"}
 _RESPONDENTS = re.compile(r"\b(?:respondents|per cent|percent|%|of those (?:polled|surveyed|asked))", re.IGNORECASE)
-_DEMONYMS = {"india": "Indian", "us": "US", "u.s.": "US", "america": "US", "china": "Chinese", "france": "French"}
+_DEMONYMS = {
+    "india": "Indian",
+    "us": "US",
+    "u.s.": "US",
+    "america": "US",
+    "china": "Chinese",
+    "france": "French",
+    "uk": "UK",
+    "britain": "UK",
+    "british": "UK",
+    "australia": "Australian",
+    "australian": "Australian",
+}
 _GENERIC_NOUNS = "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
 #: "the union", "a trade union", "the French company"; or a bare headline noun ("Department denies ...").
 _GENERIC = re.compile(
@@ -152,6 +166,8 @@ class Mention:
     kind: str  # "entity", "back-person", "back-org", "back-any", "author"
     entity: Entity | None = None
     org_kind: str = ""
+    gender: str = ""  # "f"/"m" for "she"/"he"; for a spokesperson the voice the organisation spoke with
+    noun: str = ""  # the generic noun of "the bank", "the council"
 
 
 @dataclass
@@ -167,6 +183,7 @@ class ArticleState:
     last_claim: Attribution | None = None
     last_claim_index: int = -10
     last_document: Entity | None = None
+    voices: dict[str, str] = field(default_factory=dict)
 
     def entity(self, name: str, type_: str) -> Entity:
         kind = self.book.kind(name) if type_ == ORGANISATION else ""
@@ -251,7 +268,7 @@ class SpeakerFinder:
         if not phrase or "§" in phrase:
             return None
         if lower in _PRONOUN_PERSON:
-            return Mention("back-person")
+            return Mention("back-person", gender="f" if lower in ("she", "her") else "m")
         if lower in _PRONOUN_ORG:
             return Mention("back-org" if lower == "it" else "back-any")
         if lower in _FIRST_PERSON:
@@ -259,9 +276,12 @@ class SpeakerFinder:
         if _RESPONDENTS.search(phrase):  # a survey's respondents speak through the survey
             return Mention("back-document")
         group = _GROUP_SOURCE.match(phrase)
-        if group and not re.search(r"\b(?:company|firm|bank)\s+(?:officials|executives|sources)$", group.group("group"), re.I):
+        if group and not re.search(
+            r"\b(?:company|firm|bank)\s+(?:officials|executives|sources)$", group.group("group"), re.I
+        ):
             name = group.group("group")
             name = " ".join(w if w.lower() in ("republicans", "democrats") else w.lower() for w in name.split())
+            name = re.sub(r"^aussie\b", "Australian", name)  # informal demonyms are normalised
             if name.split()[0].lower() in ("union", "trade") and name.split()[-1] != "unions":  # "union leaders"
                 return Mention("back-org", org_kind=UNION)
             return Mention("entity", Entity(GROUP_NAMES.get(name.lower(), name), ORGANISATION, OTHER))
@@ -282,21 +302,43 @@ class SpeakerFinder:
             return None
         spokes = _SPOKES_AFTER.match(phrase) or _SPOKES_BEFORE.match(phrase)
         if spokes and re.search(r"[A-Z]", spokes.group("org")):
-            name = book.organisation(spokes.group("org"))
-            return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
+            org = re.match(
+                r"(?:(?:the|a|an)\s+)?(?:[A-Z][\w&'’.-]*|\([A-Z]+\))(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z]+\)|and|of|for|&))*",
+                spokes.group("org"),
+            )
+            name = book.organisation(org.group() if org else spokes.group("org"))
+            voice = (
+                "f"
+                if re.search(r"spokeswoman", phrase, re.I)
+                else "m"
+                if re.search(r"spokesman", phrase, re.I)
+                else "any"
+            )
+            return Mention("entity", Entity(name, ORGANISATION, book.kind(name)), gender=voice)
         unnamed = _UNNAMED_ALONE.match(phrase)
         if unnamed:
             if re.match(r"(?:staff|employee|worker)", unnamed.group("noun"), re.IGNORECASE):
                 return Mention("back-org", org_kind="staff")
-            return Mention("back-org", org_kind="salient")
+            voice = (
+                "f"
+                if re.search(r"spokeswoman", phrase, re.I)
+                else "m"
+                if re.search(r"spokesman", phrase, re.I)
+                else "any"
+            )
+            return Mention("back-org", org_kind="salient", gender=voice)
         generic = _GENERIC.match(phrase)
         if generic:
-            kind = GENERIC_ORG_NOUNS[(generic.group("noun") or generic.group("bare")).lower()]
+            noun = (generic.group("noun") or generic.group("bare")).lower()
+            kind = GENERIC_ORG_NOUNS[noun]
             if kind == GOVERNMENT and not re.search(r"\b(?:Indian|US|American|foreign)\b", phrase, re.IGNORECASE):
                 return Mention("entity", Entity("government", ORGANISATION, GOVERNMENT))
-            return Mention("back-org", org_kind=kind)
+            return Mention("back-org", org_kind=kind, noun=noun)
         if _GENERIC_PERSON.match(phrase):
             return Mention("back-person")
+        pair = re.fullmatch(r"(?P<first>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s+and\s+.+", phrase)
+        if pair and book.person(pair.group("first")) in book.persons:  # "Trump and ... Pence": the first holder
+            return Mention("entity", Entity(book.person(pair.group("first")) or "", PERSON))
         abbr = _ABBR_IN.search(phrase)
         if abbr:
             name = abbr.group("abbr")
@@ -341,7 +383,7 @@ class SpeakerFinder:
         if mention.kind == "entity":
             return mention.entity
         if mention.kind == "back-person":
-            found = state.last_fitting(type_=PERSON)
+            found = self._last_voice(mention.gender) or state.last_fitting(type_=PERSON)
             if found is None and state.book.persons:  # "India's prime minister" before the name is given
                 return Entity(state.book.persons[0], PERSON)
             return found
@@ -354,12 +396,61 @@ class SpeakerFinder:
         if mention.org_kind == "staff":  # unnamed employees speak as "<company> staff"
             company = state.salient_org()
             return Entity(f"{company.name} staff", ORGANISATION, OTHER) if company else None
+        if mention.noun:  # "the bank" is never the bank workers' association, "the hospital" a hospitals trust
+            found = self._generic(mention.noun, mention.org_kind)
+            if found is not None:
+                return found
         if mention.org_kind in (UNION, DEPARTMENT):
             return state.last_fitting(type_=ORGANISATION, kind=mention.org_kind)
         if mention.org_kind == COMPANY:
             return state.last_fitting(type_=ORGANISATION, kind=COMPANY)  # never a union or a department
         # "it": the last organisation that spoke, else the last one named
         return state.last_fitting(type_=ORGANISATION)
+
+    def _last_voice(self, gender: str) -> Entity | None:
+        """The last source that can be "he"/"she": a person of that gender (or unknown), or an
+        organisation that spoke through an unnamed spokesperson of that gender."""
+        state = self.state
+        for entity in reversed(state.sources):
+            if entity.type == PERSON and state.book.genders.get(entity.name, gender) == gender:
+                return entity
+            if entity.type == ORGANISATION and state.voices.get(entity.name) in ("any", gender):
+                return entity
+        for entity in reversed(state.mentions):
+            if entity.type == PERSON and state.book.genders.get(entity.name) == gender:
+                return entity
+        return None
+
+    def _generic(self, noun: str, kind: str) -> Entity | None:
+        """The organisation a generic noun ("the bank") refers back to.
+
+        The last source, then mention, then any organisation named, whose name
+        is headed by the noun ("Bank of Ireland", "University Hospitals of
+        Leicester") or, failing that, whose kind fits and whose name is not
+        headed by another organisation noun ("Irish Bank Officials'
+        Association" is no bank).
+        """
+        heads = "|".join(sorted(ORG_HEAD_NOUNS, key=len, reverse=True))
+        own = re.compile(rf"^(?:[A-Z][\w'’.-]*\s+)*{noun}s?(?:\s+(?:of|for)\b.*)?$", re.IGNORECASE)
+        other = re.compile(rf"\b(?:{heads})s?$|\b(?:{heads})s?\s+(?:of|for)\b", re.IGNORECASE)
+        pools = (self.state.sources, self.state.mentions, self.state.inventory)
+        book = self.state.book
+        for pool in pools:
+            for entity in reversed(pool):
+                longs = [long for long, short in book.abbreviations.items() if short == entity.name]
+                if entity.type == ORGANISATION and any(own.match(n) for n in (entity.name, *longs)):
+                    return entity
+        if kind not in (COMPANY, OTHER):
+            return None
+        for pool in pools:
+            for entity in reversed(pool):
+                if entity.type != ORGANISATION or entity.kind not in (kind, COMPANY):
+                    continue
+                longs = [long for long, short in book.abbreviations.items() if short == entity.name]
+                if entity.name == "government" or any(other.search(n) for n in (entity.name, *longs)):
+                    continue
+                return entity
+        return None
 
     # -- sentences -------------------------------------------------------
     def attribute(self, text: str, paragraph: int, index: int) -> Attribution:
@@ -375,8 +466,12 @@ class SpeakerFinder:
             entity = self.resolve(mention)
             if entity is None or (cue.rule == "for-x" and entity.type != PERSON):
                 continue
+            if entity.name == "government":
+                entity = Entity(state.book.home_government(), ORGANISATION, GOVERNMENT)
             if _DOCUMENT.search(cue.subject):
                 state.last_document = entity
+            if entity.type == ORGANISATION and mention.gender:
+                state.voices[entity.name] = mention.gender
             result = Attribution(
                 entity.name, entity.type, cue.rule, f"{cue.verb} + {cue.subject!r}", CONFIDENCE[cue.rule]
             )
@@ -394,6 +489,8 @@ class SpeakerFinder:
         if not subject or (
             len(subject.split()) < 2 and not re.search(rf"[^.!?]\s{re.escape(subject)}\b", self.state.book.text)
         ):
+            return
+        if subject.lower() in ORG_WORDS:  # "Energy major British Gas ...": a descriptor, not a name
             return
         mention = self.parse_subject(subject)
         if mention is not None and mention.kind == "entity" and mention.entity is not None:
@@ -450,7 +547,7 @@ def quotation_spans(sentences: Sequence[Sentence]) -> list[list[int]]:
     for i, sentence in enumerate(sentences):
         text = sentence.text
         flags = quote_depths(text)
-        open_after.append(bool(flags) and flags[-1] and text.rstrip()[-1:] not in "”\"")
+        open_after.append(bool(flags) and flags[-1] and text.rstrip()[-1:] not in '”"')
         joins = (
             i > 0
             and open_after[i - 1]

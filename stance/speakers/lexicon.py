@@ -37,7 +37,7 @@ POSITION_VERBS: tuple[str, ...] = tuple(
     supported supports endorsed endorses opposed opposes welcomed welcomes condemned condemns attacked
     praised praises branded brands labelled labeled slammed slams blasted blasts lashed lashes castigated
     castigating castigates hailed hails rebutted rebuts protested campaigned lobbied demanded justified
-    justifies threatened vetoed vetoes vow vows vowing denounced denounces deplored decried lamented
+    justifies vetoed vetoes vow vows vowing denounced denounces deplored decried lamented
     applauded blamed blames
     """.split()
 )

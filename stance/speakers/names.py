@@ -59,6 +59,9 @@ ORG_WORDS = frozenset(
     """.split()
 )
 
+#: Capitalised last words of an organisation's full name.
+ORG_TITLE_WORDS = frozenset("Union Association Federation Confederation Council Institute Society Board".split())
+
 #: Organisation kinds that back-references ("the union") can ask for.
 UNION, DEPARTMENT, COMPANY, GOVERNMENT, OTHER = "union", "department", "company", "government", "other"
 
@@ -105,6 +108,12 @@ GENERIC_ORG_NOUNS: dict[str, str] = {
     "agency": DEPARTMENT,
     "government": GOVERNMENT,
 }
+
+#: Nouns that head an organisation's name ("Bank of Ireland", "Irish Bank Officials' Association").
+ORG_HEAD_NOUNS = frozenset(
+    "union association federation council bank society trust hospital university ministry department agency "
+    "office commission authority institute board company group".split()
+)
 
 _SUFFIXES = re.compile(r"(?:\s+(?:Group|Holdings))?\s+(?:Plc|PLC|plc|Ltd|Ltd\.|Limited|Inc|Inc\.|Corp|Corp\.|LLC)$")
 _ABBREV = re.compile(
@@ -178,6 +187,16 @@ def _genders(text: str, persons: list[str]) -> dict[str, str]:
     return genders
 
 
+#: Words that place an article in a country (for "the government").
+_COUNTRY_CUES = {
+    "UK": r"\b(?:UK|U\.K\.|Britain|British|England|English|Scotland|Wales|London|Whitehall|Westminster)\b",
+    "Australian": r"\b(?:Australia|Australian|Aussie|Canberra)\b",
+    "US": r"\b(?:US|U\.S\.|USA|America|American|Washington)\b",
+    "Irish": r"\b(?:Ireland|Irish|Dublin)\b",
+    "French": r"\b(?:France|French|Paris)\b",
+    "New Zealand": r"\b(?:New Zealand|NZ)\b",
+    "Indian": r"\b(?:India|Indian|Delhi)\b",
+}
 _COUNTRY_TAGS = r"UK|US|USA|Australia|India|Ireland|America|Europe|Asia|Canada|NZ"
 
 
@@ -233,7 +252,9 @@ def strip_roles(phrase: str) -> str:
             break
         if bare.lower() in ROLE_WORDS or _ACRONYM.fullmatch(bare):
             break
-        if "-" in bare and all(part in ROLE_WORDS or part in ("elect", "designate") for part in bare.lower().split("-")):
+        if "-" in bare and all(
+            part in ROLE_WORDS or part in ("elect", "designate") for part in bare.lower().split("-")
+        ):
             break  # "President-elect", "Vice-President"
         if bare == SEPARATOR:
             break
@@ -277,13 +298,13 @@ class EntityBook:
             # keep the tail that the acronym spells ("... Pensions (DWP)" -> the words it stands for)
             words = long.split()
             short = match.group("short")
-            for start in range(len(words)):
-                candidate = " ".join(words[start:])
-                if short in initials(candidate) or short in initials(candidate + " Union"):
-                    book.abbreviations[candidate.lower()] = short
-                    if match.group("union"):
-                        book.abbreviations[(candidate + " union").lower()] = short
-                    break
+            candidates = [" ".join(words[start:]) for start in range(len(words))]
+            exact = [c for c in candidates if short in initials(c) or short in initials(c + " Union")]
+            loose = [c for c in candidates if len(c.split()) >= 3 and _spells(short, c)]  # "NASSCOM"
+            for candidate in (exact or loose)[:1]:
+                book.abbreviations[candidate.lower()] = short
+                if match.group("union"):
+                    book.abbreviations[(candidate + " union").lower()] = short
         for match in _ABBREV_REVERSED.finditer(text):  # "Nasscom (National Association of ...)"
             short, long = match.group("short"), match.group("long")
             if _spells(short, long):
@@ -313,12 +334,23 @@ class EntityBook:
                 return short
         runs = Counter(
             m.group()
-            for m in re.finditer(rf"\b(?:[A-Z][\w&'’.-]*\s+(?:(?:of|for|and)\s+)?)+{head}\b(?:\s+of\s+[A-Z][\w'’-]*)?", self.text)
-            if not re.match(r"(?:The|A|An)\s", m.group())
+            for m in re.finditer(
+                rf"\b(?:[A-Z][\w&'’.-]*\s+(?:(?:of|for|and)\s+)?)+{head}\b(?:\s+of\s+[A-Z][\w'’-]*)?", self.text
+            )
+            if not re.match(r"(?:The|A|An)\s", m.group()) and not re.search(r"['’]s\b", m.group())
         )
         if runs:
             return self.organisation(runs.most_common(1)[0][0])
         return None
+
+    def home_government(self) -> str:
+        """ "The government" of an article: its home country's, by the country the article names most
+        (the receiving country only when the article is mostly about it)."""
+        counts = {country: len(re.findall(pattern, self.text)) for country, pattern in _COUNTRY_CUES.items()}
+        home = max((c for c in counts if c != "Indian"), key=lambda c: counts[c])
+        if counts["Indian"] > 2 * counts[home] or counts[home] == 0:
+            home = "Indian" if counts["Indian"] else "UK"
+        return f"{home} government"
 
     def _not_a_name(self, name: str) -> bool:
         tokens = name.split()
@@ -362,7 +394,9 @@ class EntityBook:
         name = re.sub(r"^(?:[A-Z][\w.]*,?\s+)*[A-Z][\w.]*-based\s+", "", name)  # "Armonk, N.Y.-based IBM"
         name = re.sub(r"^(?P<name>[A-Z][\w&'’.-]*)\s+union$", r"\g<name>", name)  # "Amicus union" -> Amicus
         lower = name.lower()
-        if re.fullmatch(r"(?:(?:uk|british|the)\s+)?government", lower):
+        if re.fullmatch(r"(?:uk|british)\s+government", lower):
+            return "UK government"
+        if re.fullmatch(r"(?:the\s+)?government", lower):
             return "government"
         if lower in self.abbreviations:
             return self.abbreviations[lower]
@@ -385,6 +419,16 @@ class EntityBook:
         for acronym in sorted(self.acronyms):
             if len(name.split()) > 1 and acronym in initials(name):
                 return acronym
+        for acronym in sorted(initials(name)) if len(name.split()) > 2 else ():
+            if acronym.lower() in KNOWN_KINDS:  # a well-known body the article spells out ("CWU")
+                return acronym
+        before = re.search(rf"\b(?P<first>[A-Z][\w'’-]+),\s+{re.escape(name)}\b", self.text)
+        if before and len(name.split()) >= 2 and name.split()[-1] in ORG_TITLE_WORDS:
+            full = f"{before.group('first')}, {name}"  # "The Engineering, Printing and Manufacturing Union"
+            for acronym in sorted(self.acronyms | {a.upper() for a in KNOWN_KINDS}):
+                if acronym in initials(full.replace(",", "")):
+                    return acronym
+            return full
         if len(name.split()) > 2 and name.split()[-1].lower() == "union":
             # "the Public and Commercial Union" for the article's PCS: its initials start the acronym
             spelled = initials(" ".join(name.split()[:-1]))
