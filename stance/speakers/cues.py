@@ -55,7 +55,8 @@ _FROM_AGENT = re.compile(
 #: Document verbs: only a document subject ("the survey shows") reports with them.
 _DOC_VERB_RE = re.compile(r"(?<![\w-])(?P<verb>shows?|showed|found|finds|concludes?|concluded)(?![\w-])")
 DOCUMENT_NOUNS = (
-    "document|report|letter|statement|survey|study|research|poll|memo|paper|email|e-mail|submission|analysis|review"
+    "document|report|letter|statement|survey|study|research|poll|memo|paper|email|e-mail|submission|analysis|review|"
+    "rebuttal|data|figures|findings"
 )
 _DOCUMENT = re.compile(rf"\b(?:{DOCUMENT_NOUNS})s?\b", re.IGNORECASE)
 
@@ -63,7 +64,8 @@ MASK = "§"
 _AUX = re.compile(
     r"\s*\b(?:has|have|had|also|yesterday|today|now|then|later|again|previously|repeatedly|publicly|did|does|is|was|"
     r"were|are|would|will|not|once|already|earlier|recently|further|strongly|firmly|flatly|initially|subsequently|"
-    r"immediately|quickly|privately|separately|clearly|simply|reportedly|has also|originally|on \w+day|"
+    r"immediately|quickly|privately|separately|clearly|simply|reportedly|has also|originally|on \w+day|all|both|"
+    r"(?:beginning|starting|continuing|expected|likely|preparing|going|ready|set) to|"
     r"(?:last|this|next) (?:week|month|year|night|morning|autumn|spring|summer|winter)|"
     r"in (?:January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?: \d{4})?)\s*$"
@@ -257,6 +259,9 @@ def subject_from_prefix(prefix: str, sentence: str) -> str | None:
     named = name_before_appositive(segments)
     if named:
         return named
+    frame = re.fullmatch(r"\s*(?:which|that)\s+(?P<np>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)\s*", last)
+    if frame:  # "the changes, which Aviva said would help": a thin frame around Aviva's claim
+        return frame.group("np")
     if last.strip() and not _RELATIVE.match(last) and not (len(segments) > 1 and _ROLE_HEAD.match(last.strip())):
         candidates = [last]  # the subject is right before the verb
     else:
@@ -285,7 +290,7 @@ def _np_after(text: str) -> str | None:
     match = _NP_AFTER.match(text)
     if not match:
         return None
-    np = match.group("np").strip()
+    np = re.sub(r"\s*\(\d+\)", "", match.group("np").strip())  # "Osman (23)"
     np = re.split(r"\s+(?:in a|on \w+day|yesterday|today|last|this|who|which|when|at the|during)\b", np)[0]
     return np.strip() or None
 
@@ -315,6 +320,9 @@ _CLAUSE_FOLLOWS = re.compile(
     r"|(?:[\w'’-]+\s+){0,6}?(?:will|would|is|are|was|were|has|had|have|could|may|might|can|must|should)\b)",
     re.IGNORECASE,
 )
+
+
+_COLON = re.compile(rf"^\s*(?P<np>[A-Z][^{MASK}:;]{{2,160}}?)\s*:\s*{MASK}")
 
 
 def _agent_np(np: str) -> str | None:
@@ -349,7 +357,16 @@ def _headline_cue(text: str, m: str) -> Cue | None:
 def find_cues(text: str) -> list[Cue]:
     """All attribution cues of a sentence, best first (see the module docstring)."""
     m = masked(text)
+    m = re.sub(r"(?<=[a-z])-(?=(?:said|says|told|added)\b)", " ", m)  # glued in real text: "spokeswoman-said"
     cues: list[Cue] = []
+    colon = _COLON.match(m)
+    if colon:  # 'Ana Hill, chief executive of X: "..."'
+        segments = [*_split_commas(colon.group("np")), ""]
+        subject = name_before_appositive(segments) or (
+            colon.group("np") if len(colon.group("np").split()) <= 6 else None
+        )
+        if subject:
+            cues.append(Cue("subject-verb", subject.strip(), ":", *colon.span("np")))
     for match in _VERB_RE.finditer(m):
         verb = match.group("verb")
         start, end = match.span("verb")

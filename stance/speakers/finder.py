@@ -120,7 +120,8 @@ _UNNAMED_ALONE = re.compile(rf"^{_DET}(?:[a-z-]+\s+)?(?P<noun>{_UNNAMED}|staff|e
 #: Unnamed groups that are sources in their own right: labelled with the phrase itself
 #: ("critics of the plan" -> critics), or with the label scheme's name for them (GROUP_NAMES).
 _GROUP_SOURCE = re.compile(
-    r"^(?:the\s+|some\s+|many\s+|other\s+|several\s+)?(?P<group>(?:[a-z-]+\s+)?(?:experts|analysts|critics|detractors|"
+    r"^(?:the\s+|some\s+|many\s+|other\s+|several\s+)?(?:(?:U\.S\.|US|UK|British|American|Australian|Indian)\s+)?"
+    r"(?P<group>(?:[a-z-]+\s+)?(?:experts|analysts|critics|detractors|"
     r"observers|economists|campaigners|commentators|groups|unions|reports|officials|insiders|executives|employers|"
     r"businesses|ministers|politicians|lawmakers|industry|sources|opponents|supporters|customers|Republicans|"
     r"Democrats|banks|companies|firms|leaders|bosses|chiefs))(?:\s+(?:of|from|in|at|privy to|close to)\s+.+)?$",
@@ -144,13 +145,18 @@ _DEMONYMS = {
 _GENERIC_NOUNS = "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
 #: "the union", "a trade union", "the French company"; or a bare headline noun ("Department denies ...").
 _GENERIC = re.compile(
-    rf"^(?:(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir)\s+(?:[a-zA-Z-]+\s+)?(?P<noun>{_GENERIC_NOUNS})"
+    rf"^(?:(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_GENERIC_NOUNS})"
     rf"|(?P<bare>(?i:{_GENERIC_NOUNS})))$"
 )
 _GENERIC_PERSON = re.compile(
     r"^(?:the|[A-Z][\w.]*['’]s)\s+(?:[\w-]+\s+){0,2}(?:minister|adviser|advisor|analyst|economist|chairman|chairwoman|president|"
-    r"secretary|director|executive|boss|chief|leader|official)$",
+    r"secretary|director|executive|boss|chief|leader|official)(?:\s+of\s+.+)?$",
     re.IGNORECASE,
+)
+#: "UCSF administrators", "Amicus officials": people speaking for a named organisation.
+_ORG_PEOPLE = re.compile(
+    r"^(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)\s+(?:officials|administrators|executives|management|"
+    r"bosses|chiefs|officers|representatives|negotiators)$"
 )
 _NAME_TAIL = re.compile(
     r"(?P<tail>(?:[A-Z][\w&'’.-]*|\([A-Z][A-Za-z]+\))(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z][A-Za-z]+\)|and|of|for|&))*"
@@ -300,7 +306,22 @@ class SpeakerFinder:
                 name = abbr.group("abbr") if abbr else book.organisation(word)
                 return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
             return None
+        people = _ORG_PEOPLE.match(phrase)
+        if people and not _GROUP_SOURCE.match(phrase):
+            name = book.organisation(people.group("org"))
+            return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
         spokes = _SPOKES_AFTER.match(phrase) or _SPOKES_BEFORE.match(phrase)
+        if spokes and not re.search(r"[A-Z]", spokes.group("org")):  # "a spokeswoman for the insurance giant"
+            inner = self.parse_subject(spokes.group("org"))
+            if inner is not None and inner.kind == "back-org":
+                voice = (
+                    "f"
+                    if re.search(r"spokeswoman", phrase, re.I)
+                    else "m"
+                    if re.search(r"spokesman", phrase, re.I)
+                    else "any"
+                )
+                return Mention("back-org", org_kind=inner.org_kind, noun=inner.noun, gender=voice)
         if spokes and re.search(r"[A-Z]", spokes.group("org")):
             org = re.match(
                 r"(?:(?:the|a|an)\s+)?(?:[A-Z][\w&'’.-]*|\([A-Z]+\))(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z]+\)|and|of|for|&))*",

@@ -24,7 +24,7 @@ SPEECH_VERBS: tuple[str, ...] = tuple(
     replied commented maintain maintains maintained contend contends contended stressed emphasise emphasised
     emphasize emphasized concede concedes conceded promised pledged vowed write writes wrote written estimated
     suggest suggests suggested reveal reveals revealed assure assures assured reassure reassures reassured
-    reported discussed discusses echoed echoes believe believes fear
+    reported discussed discusses echoed echoes believe believes fear cited cites
     """.split()
 )
 
@@ -38,7 +38,7 @@ POSITION_VERBS: tuple[str, ...] = tuple(
     praised praises branded brands labelled labeled slammed slams blasted blasts lashed lashes castigated
     castigating castigates hailed hails rebutted rebuts protested campaigned lobbied demanded justified
     justifies vetoed vetoes vow vows vowing denounced denounces deplored decried lamented
-    applauded blamed blames
+    applauded blamed blames proposed proposes hinted hints
     """.split()
 )
 
@@ -48,7 +48,7 @@ HEADLINE_VERBS: tuple[str, ...] = tuple(
     vow vows praise praises support supports back backs defend defends slam slams lash lashes attack attacks
     reject rejects welcome welcomes hint hints criticise criticises criticize criticizes warn warns oppose
     opposes blast blasts deny denies say says urge urges fear fears demand demands pledge pledges promise
-    promises rebut rebuts condemn condemns hail hails rule rules
+    promises rebut rebuts condemn condemns hail hails rule rules bars bans restricts vetoes
     """.split()
 )
 
@@ -57,7 +57,8 @@ PHRASE_CUES: tuple[str, ...] = (
     r"raised? (?:concerns?|fears?|questions?|doubts?)",
     r"raises (?:concerns?|fears?|questions?|doubts?)",
     r"express(?:ed|es)?",
-    r"voic(?:ed|es|e) (?:concerns?|fears?|doubts?|support|opposition|anger|dismay)",
+    r"voic(?:ed|es|e|ing) (?:(?:their|his|her|its|our|serious|grave) )?(?:concerns?|fears?|doubts?|support|opposition|anger|dismay)",
+    r"(?:would|could|will) not (?:comment|confirm|say|elaborate|discuss)",
     r"hit(?:s)? (?:back|out)",
     r"continued(?=\s*[.,!?])",
     r"sp(?:oke|eaks?) out",

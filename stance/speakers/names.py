@@ -322,6 +322,8 @@ class EntityBook:
         """An organisation's kind, from the long form the article defines for it if any."""
         kinds = {org_kind(long) for long, short in self.abbreviations.items() if short == name}
         kinds.add(org_kind(name))
+        if re.search(rf"\b{re.escape(name)}\s+union\b", self.text, re.IGNORECASE):  # "the Amicus union"
+            kinds.add(UNION)
         for kind in (UNION, DEPARTMENT, GOVERNMENT):  # a kind word anywhere beats the default
             if kind in kinds:
                 return kind
