@@ -194,6 +194,9 @@ _CLAUSE_TAIL = re.compile(
 )
 
 
+_NAME_LIST_END = re.compile(
+    r"\s*[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*\s+and\s+[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*\s*"
+)
 _NAME_ONLY = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 
 
@@ -259,6 +262,10 @@ def subject_from_prefix(prefix: str, sentence: str) -> str | None:
     named = name_before_appositive(segments)
     if named:
         return named
+    if len(segments) > 1 and _NAME_LIST_END.fullmatch(last):  # "IBM, Barclays and Aviva said": the first named
+        first = re.search(r"(?P<np>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)\s*$", segments[-2])
+        if first and MASK not in segments[-2]:
+            return first.group("np")
     frame = re.fullmatch(r"\s*(?:which|that)\s+(?P<np>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)\s*", last)
     if frame:  # "the changes, which Aviva said would help": a thin frame around Aviva's claim
         return frame.group("np")
@@ -326,12 +333,23 @@ _COLON = re.compile(rf"^\s*(?P<np>[A-Z][^{MASK}:;]{{2,160}}?)\s*:\s*{MASK}")
 
 
 def _agent_np(np: str) -> str | None:
-    """The holder phrase after "by"/"from", cut before a clause that follows it."""
-    np = re.split(
-        r"\s+(?:and|who|which|over|about|after|because|when|while|on|in|at|for|to|that|including|as)\s+(?![A-Z]\w*\))",
-        np.strip(),
-    )[0]
-    return np.strip() or None
+    """The holder phrase after "by"/"from", cut before a clause that follows it (never inside brackets)."""
+    np = np.strip()
+    depth, cut = 0, len(np)
+    for match in re.finditer(
+        r"[()]|\s+(?:and|who|which|over|about|after|because|when|while|on|in|at|for|to|that|"
+        r"including|as)\s+",
+        np,
+    ):
+        token = match.group()
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            cut = match.start()
+            break
+    return np[:cut].strip() or None
 
 
 def is_headline(text: str) -> bool:
@@ -384,7 +402,11 @@ def find_cues(text: str) -> list[Cue]:
             if subject:
                 cues.append(Cue("quote-verb-subject", subject, verb, start, end, statement))
                 continue
-        if re.search(r",\s*$", before) and re.fullmatch(r"\s*[^,;:§]+(?:,[^,;:§]+,?)?\s*[.!?]?\s*", after):
+        if (
+            not listener
+            and re.search(r",\s*$", before)
+            and re.fullmatch(r"\s*[^,;:§]+(?:,[^,;:§]+,?)?\s*[.!?]?\s*", after)
+        ):
             subject = _np_after(after)  # "..., said Mark Smith, director at X."
             if subject:
                 cues.append(Cue("quote-verb-subject", subject, verb, start, end, statement))

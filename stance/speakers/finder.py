@@ -47,6 +47,7 @@ from stance.speakers.names import (
     GOVERNMENT,
     ORG_HEAD_NOUNS,
     ORG_WORDS,
+    SEPARATOR,
     ORGANISATION,
     OTHER,
     PERSON,
@@ -153,6 +154,10 @@ _GENERIC_PERSON = re.compile(
     r"secretary|director|executive|boss|chief|leader|official)(?:\s+of\s+.+)?$",
     re.IGNORECASE,
 )
+_STAFF_OF = re.compile(
+    r"^(?:the\s+)?(?:[\w-]+\s+)?(?i:workers|staff|employees)\s+(?:at|of|from)\s+(?:(?:the|a|an|[a-z-]+)\s+)*"
+    r"(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)$"
+)
 #: "UCSF administrators", "Amicus officials": people speaking for a named organisation.
 _ORG_PEOPLE = re.compile(
     r"^(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)\s+(?:officials|administrators|executives|management|"
@@ -223,7 +228,9 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
     """Organisations named in a text, in order: abbreviations, runs with an acronym or
     an organisation word ("Lloyds TSB", "Cabinet Office"), and "government"."""
     found: list[tuple[int, str]] = []
-    clean = clean_spaces(text)
+    clean = re.sub(
+        r"^(?:More|New|Some|Many|All|Most|Other|Another)\s+", lambda m: " " * len(m.group()), clean_spaces(text)
+    )
     for long, short in book.abbreviations.items():
         for m in re.finditer(re.escape(long), clean, re.IGNORECASE):
             found.append((m.start(), short))
@@ -306,11 +313,20 @@ class SpeakerFinder:
                 name = abbr.group("abbr") if abbr else book.organisation(word)
                 return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
             return None
+        staff = _STAFF_OF.match(phrase)
+        if staff:  # "Workers at telecoms firm TalkTalk": the scheme's "<organisation> staff"
+            return Mention("entity", Entity(f"{book.organisation(staff.group('org'))} staff", ORGANISATION, OTHER))
+        long_form = re.search(r"\((?P<long>[A-Z][^)]{6,})\)$", phrase)
+        if long_form and long_form.group("long").lower() in book.abbreviations:  # "Nasscom (National ...)"
+            name = book.abbreviations[long_form.group("long").lower()]
+            return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
         people = _ORG_PEOPLE.match(phrase)
         if people and not _GROUP_SOURCE.match(phrase):
             name = book.organisation(people.group("org"))
             return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
         spokes = _SPOKES_AFTER.match(phrase) or _SPOKES_BEFORE.match(phrase)
+        if spokes and spokes.group("org").lower() in ("a", "an", "the", "one", "senior", "a senior"):
+            spokes = None  # "A spokeswoman": an unnamed spokesperson, below
         if spokes and not re.search(r"[A-Z]", spokes.group("org")):  # "a spokeswoman for the insurance giant"
             inner = self.parse_subject(spokes.group("org"))
             if inner is not None and inner.kind == "back-org":
@@ -456,14 +472,13 @@ class SpeakerFinder:
         other = re.compile(rf"\b(?:{heads})s?$|\b(?:{heads})s?\s+(?:of|for)\b", re.IGNORECASE)
         pools = (self.state.sources, self.state.mentions, self.state.inventory)
         book = self.state.book
-        for pool in pools:
+        for pool in pools:  # the sources first: "the bank" that spoke before beats a bank only named
             for entity in reversed(pool):
                 longs = [long for long, short in book.abbreviations.items() if short == entity.name]
                 if entity.type == ORGANISATION and any(own.match(n) for n in (entity.name, *longs)):
                     return entity
-        if kind not in (COMPANY, OTHER):
-            return None
-        for pool in pools:
+            if kind not in (COMPANY, OTHER):
+                continue
             for entity in reversed(pool):
                 if entity.type != ORGANISATION or entity.kind not in (kind, COMPANY):
                     continue
@@ -508,7 +523,8 @@ class SpeakerFinder:
         """A named sentence subject is a mention too ("Halden Logistics has opened ..." ... "The firm said")."""
         subject = leading_subject(text)
         if not subject or (
-            len(subject.split()) < 2 and not re.search(rf"[^.!?]\s{re.escape(subject)}\b", self.state.book.text)
+            len(subject.split()) < 2
+            and not re.search(rf"[^.!?{SEPARATOR}]\s{re.escape(subject)}\b", self.state.book.text)
         ):
             return
         if subject.lower() in ORG_WORDS:  # "Energy major British Gas ...": a descriptor, not a name

@@ -197,7 +197,7 @@ _COUNTRY_CUES = {
     "New Zealand": r"\b(?:New Zealand|NZ)\b",
     "Indian": r"\b(?:India|Indian|Delhi)\b",
 }
-_COUNTRY_TAGS = r"UK|US|USA|Australia|India|Ireland|America|Europe|Asia|Canada|NZ"
+_COUNTRY_TAGS = r"UK|US|USA|Australia|India|Ireland|America|Europe|Asia|Canada|NZ|Trust|Group|Holdings"
 
 
 def clean_spaces(text: str) -> str:
@@ -392,8 +392,14 @@ class EntityBook:
         if defined:  # "the Public and Commercial Services (PCS) union" names itself
             return defined.group("short")
         name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
+        name = re.sub(
+            r"^(?:More|Some|Many|Most|All|Other|Another|New)\s+(?=[A-Z])", "", name
+        )  # a headline's "More BT jobs"
         name = re.sub(r"['’]s$", "", name)
-        name = re.sub(r"^(?:[A-Z][\w.]*,?\s+)*[A-Z][\w.]*-based\s+", "", name)  # "Armonk, N.Y.-based IBM"
+        name = re.sub(r"^(?:[A-Z][\w.]*,?\s+)*[A-Z][\w.]*-based\s+", "", name)
+        name = re.sub(
+            r"^(?:UK|US|Britain|America|India|Australia)['’]s\s+", "", name
+        )  # "the UK's Barclays Bank"  # "Armonk, N.Y.-based IBM"
         name = re.sub(r"^(?P<name>[A-Z][\w&'’.-]*)\s+union$", r"\g<name>", name)  # "Amicus union" -> Amicus
         lower = name.lower()
         if re.fullmatch(r"(?:uk|british)\s+government", lower):
@@ -409,7 +415,9 @@ class EntityBook:
             longer = self._longer_with(name)
             if longer:
                 return longer
-        country = re.fullmatch(rf"(?P<base>[A-Z][\w&'’.-]*)\s+(?:{_COUNTRY_TAGS})", name)
+        country = re.fullmatch(
+            rf"(?P<base>[A-Z][\w&'’.-]*(?:\s+(?:of\s+)?[A-Z][\w&'’.-]*)*?)\s+(?:{_COUNTRY_TAGS})", name
+        )
         if country and re.search(rf"\b{re.escape(country.group('base'))}\b(?!\s+(?:{_COUNTRY_TAGS}))", self.text):
             return country.group("base")  # "Santander UK" where the article also says "Santander"
         without_union = re.sub(r"\s+union$", "", name, flags=re.IGNORECASE)
@@ -420,6 +428,7 @@ class EntityBook:
             name = stripped
         for acronym in sorted(self.acronyms):
             if len(name.split()) > 1 and acronym in initials(name):
+                self.abbreviations.setdefault(name.lower(), acronym)  # remember the long form ("the bank" needs it)
                 return acronym
         for acronym in sorted(initials(name)) if len(name.split()) > 2 else ():
             if acronym.lower() in KNOWN_KINDS:  # a well-known body the article spells out ("CWU")
