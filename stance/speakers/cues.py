@@ -259,6 +259,8 @@ def subject_from_prefix(prefix: str, sentence: str) -> str | None:
         return leading_subject(sentence)
     if MASK in last:
         segments[-1] = last = last.split(MASK)[-1]
+    if ":" in last:  # "CRITICISM FROM BIG COMPANIES: Kerry predicted": the subject follows the colon
+        segments[-1] = last = last.rsplit(":", 1)[1]
     named = name_before_appositive(segments)
     if named:
         return named

@@ -47,11 +47,11 @@ from stance.speakers.names import (
     GOVERNMENT,
     ORG_HEAD_NOUNS,
     ORG_WORDS,
-    SEPARATOR,
     ORGANISATION,
     OTHER,
     PERSON,
     ROLE_WORDS,
+    SEPARATOR,
     UNION,
     Entity,
     EntityBook,
@@ -239,7 +239,7 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
         tokens = run.split()
         acronyms = [t for t in tokens if re.fullmatch(r"[A-Z][a-z]?[A-Z][A-Za-z]*|[A-Z]{2,6}", t)]
         acronyms = [t for t in acronyms if t not in _NOT_ORG_ACRONYMS]
-        if len(tokens) == 1 and acronyms:
+        if len(tokens) == 1 and (acronyms or clean[m.end() : m.end() + 7].lower() == " union"):
             found.append((m.start(), run))
         elif len(tokens) > 1 and (looks_like_org(run) or acronyms):
             if book.person(run) and not looks_like_org(strip_roles(run) or run):
@@ -312,6 +312,10 @@ class SpeakerFinder:
                     continue
                 name = abbr.group("abbr") if abbr else book.organisation(word)
                 return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
+            if re.fullmatch(r"(?:[a-z-]+\s+)?(?:data|figures)", phrase):  # "industry data shows"
+                return Mention("entity", Entity(phrase, ORGANISATION, OTHER))
+            if len(phrase.split()) <= 5:  # "a new report": the author the article names for it, maybe later
+                return Mention("back-document")
             return None
         staff = _STAFF_OF.match(phrase)
         if staff:  # "Workers at telecoms firm TalkTalk": the scheme's "<organisation> staff"
@@ -425,7 +429,7 @@ class SpeakerFinder:
                 return Entity(state.book.persons[0], PERSON)
             return found
         if mention.kind == "back-document":
-            return state.last_document
+            return state.last_document or state.book.document_author()
         if mention.kind == "back-any":
             return state.sources[-1] if state.sources else state.last_fitting(type_=ORGANISATION)
         if mention.org_kind == "salient":
@@ -580,24 +584,36 @@ def quotation_spans(sentences: Sequence[Sentence]) -> list[list[int]]:
     convention for a quote running over paragraphs).
     """
     spans: list[list[int]] = []
-    open_after: list[bool] = []
+    inside = False  # does the quotation stay open after the sentence before?
     for i, sentence in enumerate(sentences):
         text = sentence.text
-        flags = quote_depths(text)
-        open_after.append(bool(flags) and flags[-1] and text.rstrip()[-1:] not in '”"')
         joins = (
             i > 0
-            and open_after[i - 1]
+            and inside
             and (
                 sentence.paragraph == sentences[i - 1].paragraph
-                or (sentence.paragraph == sentences[i - 1].paragraph + 1 and starts_with_quote(text))
+                or (
+                    sentence.paragraph == sentences[i - 1].paragraph + 1
+                    and (starts_with_quote(text) or _closes_first(sentences, i))
+                )
             )
         )
         if joins:
             spans[-1].append(i)
         else:
             spans.append([i])
+        flags = quote_depths(("“" if joins else "") + text)
+        inside = bool(flags) and flags[-1] and text.rstrip()[-1:] not in '”"'
     return [span for span in spans if len(span) > 1]
+
+
+def _closes_first(sentences: Sequence[Sentence], i: int) -> bool:
+    """True if the paragraph of sentence ``i`` (from ``i`` on) closes a quotation before it opens one:
+    a quotation that ran over a paragraph break without the reopening mark."""
+    paragraph = sentences[i].paragraph
+    text = " ".join(s.text for s in sentences[i:] if s.paragraph == paragraph)
+    marks = re.findall(r"[“”\"]", text)
+    return bool(marks) and (marks[0] == "”" or (marks[0] == '"' and len(marks) % 2 == 1))
 
 
 def _spread_quotations(sentences: Sequence[Sentence], found: list[Attribution]) -> list[Attribution]:

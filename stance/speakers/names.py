@@ -187,6 +187,11 @@ def _genders(text: str, persons: list[str]) -> dict[str, str]:
     return genders
 
 
+_DOCUMENT_BY = re.compile(
+    r"\b(?:report|survey|study|research|poll|analysis|paper)s?\b[^.¶]{0,30}?\b(?:by|from|for|of)\s+"
+    r"(?:(?:the|a|an|[a-z-]+)\s+){0,3}(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w&'’.-]*)*)"
+)
+
 #: Words that place an article in a country (for "the government").
 _COUNTRY_CUES = {
     "UK": r"\b(?:UK|U\.K\.|Britain|British|England|English|Scotland|Wales|London|Whitehall|Westminster)\b",
@@ -344,6 +349,15 @@ class EntityBook:
         if runs:
             return self.organisation(runs.most_common(1)[0][0])
         return None
+
+    def document_author(self) -> Entity | None:
+        """The organisation the article names as a document's author ("the report, by research firm
+        ContactBabel", "a survey by the CBI"), so "a new report showed" resolves even before it is named."""
+        match = _DOCUMENT_BY.search(self.text)
+        if match is None:
+            return None
+        name = self.organisation(match.group("org"))
+        return Entity(name, ORGANISATION, self.kind(name))
 
     def home_government(self) -> str:
         """ "The government" of an article: its home country's, by the country the article names most
