@@ -57,7 +57,8 @@ PHRASE_CUES: tuple[str, ...] = (
     r"raised? (?:concerns?|fears?|questions?|doubts?)",
     r"raises (?:concerns?|fears?|questions?|doubts?)",
     r"express(?:ed|es)?",
-    r"voic(?:ed|es|e|ing) (?:(?:their|his|her|its|our|serious|grave) )?(?:concerns?|fears?|doubts?|support|opposition|anger|dismay)",
+    r"voic(?:ed|es|e|ing) (?:(?:their|his|her|its|our|serious|grave) )?"
+    r"(?:concerns?|fears?|doubts?|support|opposition|anger|dismay)",
     r"(?:would|could|will) not (?:comment|confirm|say|elaborate|discuss)",
     r"hit(?:s)? (?:back|out)",
     r"continued(?=\s*[.,!?])",
