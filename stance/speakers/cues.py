@@ -110,8 +110,12 @@ class Cue:
 
 
 def masked(text: str) -> str:
-    """The sentence with every quotation (marks included) replaced by ``§``."""
-    inside = quote_depths(text)
+    """The sentence with every quotation (marks included) replaced by ``§``.
+
+    Two apostrophes or two backticks stand for a double quotation mark in some
+    papers (''We understand ...''); they are read as one, keeping positions.
+    """
+    inside = quote_depths(text.replace("''", '" ').replace("``", '" '))
     out = []
     for ch, flag in zip(text, inside, strict=True):
         out.append(MASK if flag or ch in '“”"' else ch)
@@ -138,7 +142,7 @@ def has_direct_quote(text: str) -> bool:
 def starts_with_quote(text: str) -> bool:
     """True if the sentence opens with a quotation mark (a quote paragraph)."""
     stripped = text.lstrip()
-    return bool(stripped) and stripped[0] in "\"“‘'" and masked(stripped)[:1] == MASK
+    return bool(stripped) and stripped[0] in "\"“‘'`" and masked(stripped)[:1] == MASK
 
 
 def _split_commas(text: str) -> list[str]:

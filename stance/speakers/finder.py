@@ -151,7 +151,7 @@ _GENERIC = re.compile(
 )
 _GENERIC_PERSON = re.compile(
     r"^(?:the|[A-Z][\w.]*['’]s)\s+(?:[\w-]+\s+){0,2}(?:minister|adviser|advisor|analyst|economist|chairman|chairwoman|president|"
-    r"secretary|director|executive|boss|chief|leader|official)(?:\s+of\s+.+)?$",
+    r"secretary|director|executive|boss|chief|leader|official|head)(?:\s+of\s+.+)?$",
     re.IGNORECASE,
 )
 _STAFF_OF = re.compile(
