@@ -2,22 +2,27 @@
 
 Sentences are read in order with article-level state, the way a reader does:
 
-1. a cue in the sentence itself (:func:`stance.speakers.cues.find_cues`)
-   names a subject, which is resolved to a canonical source: a name, a
-   spokesperson ("A DWP spokesman" -> ``DWP``), a document ("The DWP
-   document said" -> ``DWP``), or a back-reference ("he", "it", "the union",
-   "the company", a surname alone) to the last source that fits (then the
-   last one named, then any named later in the article); "we" outside a
-   quotation is the author; unnamed groups ("experts", "industry groups")
-   are labelled with the phrase itself, unnamed staff as "<company> staff",
-   survey respondents as the survey's organisation;
+1. a cue in the sentence itself (:func:`stance.speakers.cues.find_cues`: a
+   reporting or position verb from :mod:`stance.speakers.lexicon`, a by-agent,
+   "came under fire from X", a headline's subject, a colon after a name)
+   names a subject; :func:`stance.speakers.subjects.parse_subject` reads it
+   with a table of rules (a name, a spokesperson, a document, a group, a
+   back-reference), and :meth:`SpeakerFinder.resolve` turns a back-reference
+   ("she", "the bank", "the union", a surname) into the last source that fits:
+   by gender (a spokeswoman's organisation is a "she"), by the noun that heads
+   its name ("the bank" is Bank of Ireland, not the bank workers'
+   association), by kind; the article's entity book
+   (:class:`stance.speakers.names.EntityBook`) gives canonical names;
 2. with no cue, a sentence that opens with a quotation mark right after a
    quoted source (or a statement frame such as "X sent us this statement")
    continues that source's quotation, across paragraphs;
 3. a sentence with no cue that carries on an indirect claim in the
    conditional ("These firms could then ...") keeps the claim's source, with
    low confidence;
-4. everything else is the author's.
+4. everything else is the author's;
+5. finally every sentence of one quotation takes the source named anywhere in
+   it (:func:`quotation_spans`): '"A. B. C," a spokesperson said.' names its
+   source only at the end.
 
 Confidence is a fixed number per rule (how often the rule is right on the
 pattern file), not a probability from a model.
@@ -43,7 +48,6 @@ from stance.speakers.cues import (
 from stance.speakers.names import (
     COMPANY,
     DEPARTMENT,
-    GENERIC_ORG_NOUNS,
     GOVERNMENT,
     ORG_HEAD_NOUNS,
     ORG_WORDS,
@@ -59,6 +63,7 @@ from stance.speakers.names import (
     looks_like_org,
     strip_roles,
 )
+from stance.speakers.subjects import Mention, parse_subject
 from stance.splitter import quote_depths
 
 CONFIDENCE = {
@@ -104,81 +109,6 @@ class Attribution:
 
 
 AUTHOR_ATTRIBUTION = Attribution(AUTHOR, AUTHOR, "author", "", CONFIDENCE["author"])
-
-_PRONOUN_PERSON = {"he", "she", "him", "her"}
-_PRONOUN_ORG = {"it", "they"}
-_FIRST_PERSON = {"we", "i", "us"}
-_UNNAMED = (
-    r"(?:spokes(?:man|woman|person)|representative|official|insider|source|employee|worker|member of staff"
-    r"|staff member)"
-)
-_DET = r"(?:(?:a|an|the|one|two|several|some)\s+)?"
-_SPOKES_BEFORE = re.compile(rf"^{_DET}(?P<org>.+?)\s+{_UNNAMED}s?$", re.IGNORECASE)
-_SPOKES_AFTER = re.compile(
-    rf"^{_DET}(?:[\w-]+\s+)?{_UNNAMED}s?\s+(?:for|of|at|from|with)\s+(?P<org>.+)$", re.IGNORECASE
-)
-_UNNAMED_ALONE = re.compile(rf"^{_DET}(?:[a-z-]+\s+)?(?P<noun>{_UNNAMED}|staff|employees|workers)s?$", re.IGNORECASE)
-#: Unnamed groups that are sources in their own right: labelled with the phrase itself
-#: ("critics of the plan" -> critics), or with the label scheme's name for them (GROUP_NAMES).
-_GROUP_SOURCE = re.compile(
-    r"^(?:the\s+|some\s+|many\s+|other\s+|several\s+)?(?:(?:U\.S\.|US|UK|British|American|Australian|Indian)\s+)?"
-    r"(?P<group>(?:[a-z-]+\s+)?(?:experts|analysts|critics|detractors|"
-    r"observers|economists|campaigners|commentators|groups|unions|reports|officials|insiders|executives|employers|"
-    r"businesses|ministers|politicians|lawmakers|industry|sources|opponents|supporters|customers|Republicans|"
-    r"Democrats|banks|companies|firms|leaders|bosses|chiefs))(?:\s+(?:of|from|in|at|privy to|close to)\s+.+)?$",
-    re.IGNORECASE,
-)
-GROUP_NAMES = {"unions": "trade unions", "reports": "press reports", "media reports": "press reports"}
-_RESPONDENTS = re.compile(r"\b(?:respondents|per cent|percent|%|of those (?:polled|surveyed|asked))", re.IGNORECASE)
-_DEMONYMS = {
-    "india": "Indian",
-    "us": "US",
-    "u.s.": "US",
-    "america": "US",
-    "china": "Chinese",
-    "france": "French",
-    "uk": "UK",
-    "britain": "UK",
-    "british": "UK",
-    "australia": "Australian",
-    "australian": "Australian",
-}
-_GENERIC_NOUNS = "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
-#: "the union", "a trade union", "the French company"; or a bare headline noun ("Department denies ...").
-_GENERIC = re.compile(
-    rf"^(?:(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_GENERIC_NOUNS})"
-    rf"|(?P<bare>(?i:{_GENERIC_NOUNS})))$"
-)
-_GENERIC_PERSON = re.compile(
-    r"^(?:the|[A-Z][\w.]*['’]s)\s+(?:[\w-]+\s+){0,2}(?:minister|adviser|advisor|analyst|economist|chairman|chairwoman|president|"
-    r"secretary|director|executive|boss|chief|leader|official|head)(?:\s+of\s+.+)?$",
-    re.IGNORECASE,
-)
-_STAFF_OF = re.compile(
-    r"^(?:the\s+)?(?:[\w-]+\s+)?(?i:workers|staff|employees)\s+(?:at|of|from)\s+(?:(?:the|a|an|[a-z-]+)\s+)*"
-    r"(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)$"
-)
-#: "UCSF administrators", "Amicus officials": people speaking for a named organisation.
-_ORG_PEOPLE = re.compile(
-    r"^(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)\s+(?:officials|administrators|executives|management|"
-    r"bosses|chiefs|officers|representatives|negotiators)$"
-)
-_NAME_TAIL = re.compile(
-    r"(?P<tail>(?:[A-Z][\w&'’.-]*|\([A-Z][A-Za-z]+\))(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z][A-Za-z]+\)|and|of|for|&))*"
-    r"(?:\s+(?:union|Union))?)$"
-)
-_ABBR_IN = re.compile(r"\((?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
-
-
-@dataclass
-class Mention:
-    """A resolved subject: a known entity, or a back-reference to look up."""
-
-    kind: str  # "entity", "back-person", "back-org", "back-any", "author"
-    entity: Entity | None = None
-    org_kind: str = ""
-    gender: str = ""  # "f"/"m" for "she"/"he"; for a spokesperson the voice the organisation spoke with
-    noun: str = ""  # the generic noun of "the bank", "the council"
 
 
 @dataclass
@@ -273,151 +203,9 @@ class SpeakerFinder:
 
     # -- subjects --------------------------------------------------------
     def parse_subject(self, phrase: str) -> Mention | None:
-        """Turn a subject phrase into an entity or a back-reference (None: not a source)."""
-        book = self.state.book
-        phrase = clean_spaces(phrase).strip(" -–—:;")
-        phrase = re.sub(r"^(?:in a statement|in a letter|in an email)\s+", "", phrase, flags=re.IGNORECASE)
-        lower = phrase.lower()
-        if not phrase or "§" in phrase:
-            return None
-        if lower in _PRONOUN_PERSON:
-            return Mention("back-person", gender="f" if lower in ("she", "her") else "m")
-        if lower in _PRONOUN_ORG:
-            return Mention("back-org" if lower == "it" else "back-any")
-        if lower in _FIRST_PERSON:
-            return Mention("author")
-        if _RESPONDENTS.search(phrase):  # a survey's respondents speak through the survey
-            return Mention("back-document")
-        group = _GROUP_SOURCE.match(phrase)
-        if group and not re.search(
-            r"\b(?:company|firm|bank)\s+(?:officials|executives|sources)$", group.group("group"), re.I
-        ):
-            name = group.group("group")
-            name = " ".join(w if w.lower() in ("republicans", "democrats") else w.lower() for w in name.split())
-            name = re.sub(r"^aussie\b", "Australian", name)  # informal demonyms are normalised
-            if name.split()[0].lower() in ("union", "trade") and name.split()[-1] != "unions":  # "union leaders"
-                return Mention("back-org", org_kind=UNION)
-            return Mention("entity", Entity(GROUP_NAMES.get(name.lower(), name), ORGANISATION, OTHER))
-        if re.fullmatch(r"(?:a|an|one)\s+(?:[a-z-]+\s+)?(?:source|insider)", lower):
-            return Mention("entity", Entity("unnamed source", PERSON))
-        government = re.fullmatch(r"(?:the\s+)?(?P<country>[A-Z][\w.]*?)(?:['’]s)?\s+government", phrase)
-        if government and government.group("country").lower() in _DEMONYMS:
-            name = f"{_DEMONYMS[government.group('country').lower()]} government"
-            return Mention("entity", Entity(name, ORGANISATION, GOVERNMENT))
-        if _DOCUMENT.search(phrase):
-            abbr = _ABBR_IN.search(phrase)
-            for m in re.finditer(r"\b[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*", phrase):
-                word = m.group()
-                if word.lower() in ("the", "a", "an", "in", "according") or word.lower() in ROLE_WORDS:
-                    continue
-                name = abbr.group("abbr") if abbr else book.organisation(word)
-                return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
-            if re.fullmatch(r"(?:[a-z-]+\s+)?(?:data|figures)", phrase):  # "industry data shows"
-                return Mention("entity", Entity(phrase, ORGANISATION, OTHER))
-            if len(phrase.split()) <= 5:  # "a new report": the author the article names for it, maybe later
-                return Mention("back-document")
-            return None
-        staff = _STAFF_OF.match(phrase)
-        if staff:  # "Workers at telecoms firm TalkTalk": the scheme's "<organisation> staff"
-            return Mention("entity", Entity(f"{book.organisation(staff.group('org'))} staff", ORGANISATION, OTHER))
-        long_form = re.search(r"\((?P<long>[A-Z][^)]{6,})\)$", phrase)
-        if long_form and long_form.group("long").lower() in book.abbreviations:  # "Nasscom (National ...)"
-            name = book.abbreviations[long_form.group("long").lower()]
-            return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
-        people = _ORG_PEOPLE.match(phrase)
-        if people and not _GROUP_SOURCE.match(phrase):
-            name = book.organisation(people.group("org"))
-            return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
-        spokes = _SPOKES_AFTER.match(phrase) or _SPOKES_BEFORE.match(phrase)
-        if spokes and spokes.group("org").lower() in ("a", "an", "the", "one", "senior", "a senior"):
-            spokes = None  # "A spokeswoman": an unnamed spokesperson, below
-        if spokes and not re.search(r"[A-Z]", spokes.group("org")):  # "a spokeswoman for the insurance giant"
-            inner = self.parse_subject(spokes.group("org"))
-            if inner is not None and inner.kind == "back-org":
-                voice = (
-                    "f"
-                    if re.search(r"spokeswoman", phrase, re.I)
-                    else "m"
-                    if re.search(r"spokesman", phrase, re.I)
-                    else "any"
-                )
-                return Mention("back-org", org_kind=inner.org_kind, noun=inner.noun, gender=voice)
-        if spokes and re.search(r"[A-Z]", spokes.group("org")):
-            org = re.match(
-                r"(?:(?:the|a|an)\s+)?(?:[A-Z][\w&'’.-]*|\([A-Z]+\))(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z]+\)|and|of|for|&))*",
-                spokes.group("org"),
-            )
-            name = book.organisation(org.group() if org else spokes.group("org"))
-            voice = (
-                "f"
-                if re.search(r"spokeswoman", phrase, re.I)
-                else "m"
-                if re.search(r"spokesman", phrase, re.I)
-                else "any"
-            )
-            return Mention("entity", Entity(name, ORGANISATION, book.kind(name)), gender=voice)
-        unnamed = _UNNAMED_ALONE.match(phrase)
-        if unnamed:
-            if re.match(r"(?:staff|employee|worker)", unnamed.group("noun"), re.IGNORECASE):
-                return Mention("back-org", org_kind="staff")
-            voice = (
-                "f"
-                if re.search(r"spokeswoman", phrase, re.I)
-                else "m"
-                if re.search(r"spokesman", phrase, re.I)
-                else "any"
-            )
-            return Mention("back-org", org_kind="salient", gender=voice)
-        generic = _GENERIC.match(phrase)
-        if generic:
-            noun = (generic.group("noun") or generic.group("bare")).lower()
-            kind = GENERIC_ORG_NOUNS[noun]
-            if kind == GOVERNMENT and not re.search(r"\b(?:Indian|US|American|foreign)\b", phrase, re.IGNORECASE):
-                return Mention("entity", Entity("government", ORGANISATION, GOVERNMENT))
-            return Mention("back-org", org_kind=kind, noun=noun)
-        if _GENERIC_PERSON.match(phrase):
-            return Mention("back-person")
-        pair = re.fullmatch(r"(?P<first>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s+and\s+.+", phrase)
-        if pair and book.person(pair.group("first")) in book.persons:  # "Trump and ... Pence": the first holder
-            return Mention("entity", Entity(book.person(pair.group("first")) or "", PERSON))
-        abbr = _ABBR_IN.search(phrase)
-        if abbr:
-            name = abbr.group("abbr")
-            return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
-        of_org = re.fullmatch(r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+)\s+(?:of|at|from)\s+.+", phrase)
-        if of_org and not looks_like_org(of_org.group("name")):  # "Liane Graves of UNIFI"
-            name = book.person(of_org.group("name"))
-            if name and len(name.split()) >= 2:
-                return Mention("entity", Entity(name, PERSON))
-        tail_match = _NAME_TAIL.search(phrase)
-        if not tail_match:
-            return None
-        tail = tail_match.group("tail")
-        head = phrase[: tail_match.start()].split()
-        if any(w.lower() in ("of", "at", "from", "with", "in") for w in head):
-            # "Liane Graves of UNIFI" is Liane Graves; "Employees at the DWP" is not the DWP
-            first = re.split(r"\s+(?:of|at|from|with|in)\s+", phrase, maxsplit=1)[0]
-            if first != phrase and re.fullmatch(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+", first):
-                name = book.person(first)
-                if name and not looks_like_org(first):
-                    return Mention("entity", Entity(name, PERSON))
-            return None
-        known = book.person(tail) if len(tail.split()) >= 2 else None
-        if known and known in book.persons and not looks_like_org(tail):  # "CEPU national president Colin Cooper"
-            return Mention("entity", Entity(known, PERSON))
-        if len(head) > 5 or any(w.endswith(":") for w in head):
-            return None
-        if tail.split()[0].lower() in ("the", "a", "an"):
-            tail = " ".join(tail.split()[1:])
-        if not tail:
-            return None
-        person = book.person(tail)
-        if person and len(person.split()) >= 2 and not looks_like_org(tail):
-            return Mention("entity", Entity(person, PERSON))
-        name = book.organisation(tail)
-        if name.lower() in ROLE_WORDS or name.lower() in ("i", "we"):
-            return None
-        return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
+        """Turn a subject phrase into an entity or a back-reference (None: not a source); see
+        :data:`stance.speakers.subjects.SUBJECT_RULES`."""
+        return parse_subject(phrase, self.state.book)
 
     def resolve(self, mention: Mention) -> Entity | None:
         state = self.state
