@@ -10,7 +10,17 @@ import pytest
 from stance.cli import app
 from stance.corpus.articles import load_articles, load_sentences
 from stance.paths import Root
-from stance.speakers.scoring import confusion, normalise_speaker, score
+from stance.errors import StanceError
+from stance.speakers.scoring import (
+    MISS_KINDS,
+    confusion,
+    miss_kind,
+    miss_kinds,
+    normalise_speaker,
+    read_article_list,
+    same_source,
+    score,
+)
 
 PATTERNS = Path(__file__).parent / "data" / "attribution_patterns.jsonl"
 
@@ -155,3 +165,93 @@ def test_cli_evaluate_unknown_collection_is_one_line(project: Root, runner) -> N
     assert result.exit_code == 1
     assert "Can't find collection 'nope'" in result.output and "seed" in result.output
     assert "Traceback" not in result.output
+
+
+def test_miss_kinds_by_hand() -> None:
+    records = [
+        rec("a", "author", "author"),  # a hit
+        rec("a", "author", "Jane Hill"),  # the finder quoted the author's narration
+        rec("a", "Jane Hill", "author"),  # the finder missed a source
+        rec("a", "Jane Hill", "Tom Reddy"),  # a different source
+        rec("a", "Jane Hill", "Hill"),  # the same source, named differently
+        rec("a", "HM Revenue and Customs", "HMRC", gold_type="organisation", pred_type="organisation"),
+    ]
+    assert [miss_kind(r) for r in records] == [
+        None,
+        "author->quoted",
+        "quoted->author",
+        "wrong source",
+        "wrong canonical name",
+        "wrong canonical name",
+    ]
+    assert miss_kinds(records) == dict(zip(MISS_KINDS, [1, 1, 1, 2], strict=True))
+    assert sum(miss_kinds(records).values()) == len(score(records)["misses"])
+
+
+def test_same_source() -> None:
+    assert same_source("British Council", "Council")
+    assert same_source("Communication Workers Union", "CWU")
+    assert not same_source("PCS", "DWP")
+    assert not same_source("Jane Hill", "Tom Reddy")
+
+
+def test_score_reports_each_collection() -> None:
+    records = [
+        {**rec("a", "author", "author"), "collection": "seed"},
+        {**rec("b", "PCS", "author", gold_type="organisation"), "collection": "corpus-more"},
+        {**rec("b", "PCS", "PCS", "organisation", "organisation"), "collection": "corpus-more"},
+    ]
+    result = score(records)
+    rows = {row["collection"]: row for row in result["collections"]}
+    assert set(rows) == {"seed", "corpus-more"}
+    assert rows["seed"]["speaker_accuracy"] == 1.0
+    assert rows["corpus-more"]["speaker_accuracy"] == pytest.approx(0.5)
+    assert rows["corpus-more"]["quoted_accuracy"] == pytest.approx(0.5)
+    assert rows["corpus-more"]["miss_kinds"]["quoted->author"] == 1
+    assert result["overall"]["miss_kinds"]["quoted->author"] == 1
+    assert result["misses"][0]["kind"] == "quoted->author"
+
+
+def test_read_article_list_formats(tmp_path: Path) -> None:
+    lines = tmp_path / "ids.txt"
+    lines.write_text("# held out\nart-one\n\nart-two  # second\n", encoding="utf-8")
+    assert read_article_list(lines) == ["art-one", "art-two"]
+    listed = tmp_path / "ids.json"
+    listed.write_text('["art-one"]', encoding="utf-8")
+    assert read_article_list(listed) == ["art-one"]
+    split = tmp_path / "split.json"
+    split.write_text('{"dev": ["art-one"], "heldout": ["art-two"]}', encoding="utf-8")
+    assert read_article_list(f"{split}:heldout") == ["art-two"]
+    with pytest.raises(StanceError, match="FILE:KEY; keys: dev, heldout"):
+        read_article_list(split)
+    with pytest.raises(StanceError, match="file not found"):
+        read_article_list(tmp_path / "missing.txt")
+
+
+def test_cli_evaluate_articles_file_and_repeated_article(project: Root, runner, tmp_path: Path) -> None:
+    ids = ["hp-dwp-staff-strike-india", "dwp-offshore-it-jobs"]
+    path = tmp_path / "ids.txt"
+    path.write_text("\n".join(ids) + "\n", encoding="utf-8")
+    by_file = runner.invoke(app, ["speakers", "evaluate", "--articles-file", str(path), "--json"])
+    assert by_file.exit_code == 0, by_file.output
+    data = json.loads(by_file.output)
+    assert [row["article"] for row in data["articles"]] == ids
+    repeated = runner.invoke(app, ["speakers", "evaluate", "--article", ids[0], "--article", ids[1], "--json"])
+    assert json.loads(repeated.output)["overall"] == data["overall"]
+    assert set(data["overall"]["miss_kinds"]) == set(MISS_KINDS)
+    assert data["collections"][0]["collection"] == "seed"
+
+
+def test_cli_evaluate_table_shows_collections_and_miss_kinds(project: Root, runner) -> None:
+    result = runner.invoke(app, ["speakers", "evaluate", "--misses", "0"])
+    assert result.exit_code == 0, result.output
+    for word in ("per collection", "kinds of miss", "seed", "corpus-extra", "corpus-more", "wrong source"):
+        assert word in result.output
+
+
+def test_cli_evaluate_bad_articles_file_is_one_line(project: Root, runner, tmp_path: Path) -> None:
+    path = tmp_path / "split.json"
+    path.write_text('{"dev": []}', encoding="utf-8")
+    result = runner.invoke(app, ["speakers", "evaluate", "--articles-file", str(path)])
+    assert result.exit_code == 1
+    assert "FILE:KEY" in result.output and "Traceback" not in result.output

@@ -9,10 +9,13 @@ import pytest
 
 from stance.corpus.articles import make_sentences
 from stance.paths import Root
+from stance.speakers.scoring import evaluate_corpus, evaluate_patterns, read_patterns
 from stance.speakers import Attribution, find_speakers, find_speakers_in_text
 from stance.speakers.cues import find_cues, has_direct_quote, masked, starts_with_quote
+from stance.speakers.finder import quotation_spans
+from stance.speakers.lexicon import BY_AGENT_VERBS, HEADLINE_VERBS, PHRASE_CUES, POSITION_VERBS, SPEECH_VERBS
 from stance.speakers.names import EntityBook, initials, strip_roles
-from stance.speakers.scoring import evaluate_corpus, evaluate_patterns, read_patterns
+from stance.speakers.subjects import SUBJECT_RULES, parse_subject
 
 PATTERNS = Path(__file__).parent / "data" / "attribution_patterns.jsonl"
 PATTERN_IDS = [json.loads(line)["id"] for line in PATTERNS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -47,6 +50,9 @@ def test_pattern_file_covers_every_rule() -> None:
         "inserted",
         "quoted-as-saying",
         "author",
+        "by-agent",
+        "headline",
+        "quote-span",
     }
 
 
@@ -60,13 +66,13 @@ def test_corpus_accuracy_meets_target(repo_root: Root) -> None:
     """The 20 older articles (seed and corpus-extra), whose gold the finder's rules were written beside.
 
     The holder's-view convention moved 7 of their labels from the author to the holder; the
-    unseen collection (corpus-more) is measured, not asserted: see docs/unseen-baseline.md.
+    unseen collection (corpus-more) is measured, not asserted: see docs/finder.md.
     """
     older = [evaluate_corpus(repo_root, collection=c)["overall"] for c in ("seed", "corpus-extra")]
     n = sum(o["n"] for o in older)
     correct = sum(o["speaker_correct"] for o in older)
     assert n >= 235
-    assert correct / n >= 0.92
+    assert correct / n >= 0.95
 
 
 def test_direct_quote_arrangements() -> None:
@@ -174,3 +180,133 @@ def test_pattern_file_errors_name_the_line(tmp_path: Path) -> None:
     )
     with pytest.raises(StanceError, match=r"patterns.jsonl:2: speakers: the splitter finds 2 sentence"):
         read_patterns(path)
+
+
+# -- the subject table, the lexicon, quotation spans and the entity book (made-up text) ----------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "rule", "kind", "name"),
+    [
+        ("she", "pronoun", "back-person", None),
+        ("we", "first-person", "author", None),
+        ("26 per cent of respondents", "respondents", "back-document", None),
+        ("unions", "group", "entity", "trade unions"),
+        ("Some US customers", "group", "entity", "customers"),
+        ("union leaders", "group", "back-org", None),
+        ("India's government", "national-government", "entity", "Indian government"),
+        ("The Kestrel report", "document", "entity", "Kestrel"),
+        ("Workers at parcel firm Dunmore", "staff-of", "entity", "Dunmore staff"),
+        ("Orvel administrators", "org-people", "entity", "Orvel"),
+        ("A Falkner Insurance spokeswoman", "spokesperson", "entity", "Falkner Insurance"),
+        ("a spokeswoman for the insurer", "spokesperson", "back-org", None),
+        ("An official", "unnamed", "back-org", None),
+        ("The UK's third biggest bank", "generic-org", "back-org", None),
+        ("The head of the bank", "generic-person", "back-person", None),
+        ("the Tenby Clerks (TCU) union", "abbreviation", "entity", "TCU"),
+        ("Rosa Hewitt of the Tenby Clerks Union", "person-of-org", "entity", "Rosa Hewitt"),
+        ("Tenby Clerks Union general secretary Rosa Hewitt", "name-tail", "entity", "Rosa Hewitt"),
+        ("The Amberley union", "name-tail", "entity", "Amberley"),
+    ],
+)
+def test_subject_rules_read_each_kind_of_phrase(phrase: str, rule: str, kind: str, name: str | None) -> None:
+    book = EntityBook.from_texts(["Rosa Hewitt spoke.", "The Amberley union met."])
+    mention = parse_subject(phrase, book)
+    assert mention is not None
+    assert (mention.rule, mention.kind) == (rule, kind)
+    if name is not None:
+        assert mention.entity is not None and mention.entity.name == name
+
+
+def test_subject_table_names_are_unique_and_every_rule_is_exercised() -> None:
+    names = [rule.name for rule in SUBJECT_RULES]
+    assert len(names) == len(set(names))
+    assert "name-tail" == names[-1]  # the catch-all comes last
+
+
+def test_not_a_source_stops_the_table() -> None:
+    book = EntityBook.from_texts(["Nothing here."])
+    assert parse_subject("Protesters outside the DWP office in Leeds", book) is None
+    assert parse_subject("§§§", book) is None
+
+
+def test_lexicon_holds_the_verbs_of_the_brief() -> None:
+    verbs = set(SPEECH_VERBS) | set(POSITION_VERBS)
+    for verb in ("said", "claimed", "branded", "criticised", "defended", "backed", "slammed", "welcomed", "warned"):
+        assert verb in verbs
+    assert {"vowed", "accused"} <= verbs
+    assert "criticised" in BY_AGENT_VERBS and "vow" in HEADLINE_VERBS
+    assert len(SPEECH_VERBS + POSITION_VERBS) == len(verbs)  # no form listed twice
+    assert any("statement" in cue for cue in PHRASE_CUES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The scheme was condemned on Friday by the Tenby Clerks Union.", "Tenby Clerks Union"),
+        ("Arden Bank came under fire from campaigners over the move.", "campaigners"),
+        ("The move drew criticism from the Harbour Staff Association.", "Harbour Staff Association"),
+        ("The proposal was slammed by Rosa Hewitt, the trade minister.", "Rosa Hewitt"),
+    ],
+)
+def test_by_agent_and_from_agent_name_the_holder(text: str, expected: str) -> None:
+    assert speakers(text) == [expected]
+
+
+def test_actions_without_evaluation_stay_with_the_author() -> None:
+    assert speakers("Arden Bank confirmed the closure of its Hull office.") == ["author"]
+    assert speakers("Staff at the Hull office went on strike on Monday.") == ["author"]
+    assert speakers("Arden Bank to move 90 jobs to Pune") == ["author"]  # a headline reporting an event
+
+
+def test_headline_position_goes_to_its_holder_named_later() -> None:
+    text = "Minister defends call centre move\n\nTrade minister Rosa Hewitt said the jobs were safe."
+    assert speakers(text) == ["Rosa Hewitt", "Rosa Hewitt"]
+
+
+def test_quotation_spans_join_sentences_inside_one_quotation() -> None:
+    text = (
+        "Arden Bank is moving jobs.\n\n"
+        "\u201cWe did not want this.\n\nIt was forced on us,\u201d said Lou Pike.\n\n"
+        "The bank declined to comment."
+    )
+    sentences = make_sentences("t", text)
+    assert quotation_spans(sentences) == [[1, 2]]
+    found = find_speakers(sentences)
+    assert [a.speaker for a in found] == ["author", "Lou Pike", "Lou Pike", "Arden Bank"]
+    assert found[1].rule == "quote-span"
+
+
+def test_pronoun_prefers_the_fitting_gender() -> None:
+    text = (
+        "Mrs Ann Vale, the union's president, said staff were angry.\n\n"
+        "Mr Tom Reddy, the bank's chairman, said the move was needed.\n\n"
+        "She said members would ballot."
+    )
+    assert speakers(text) == ["Ann Vale", "Tom Reddy", "Ann Vale"]
+
+
+def test_entity_book_reads_long_names_and_genders() -> None:
+    book = EntityBook.from_texts(
+        [
+            "The Engineering, Printing and Allied Union (EPAU) objects.",
+            "Kestrel (Kingdom Estate Services Trust and Reinsurance Enterprise Limited) agrees.",
+            "Jo Marsh said she was pleased.",
+            "Mr Ian Dale disagreed.",
+        ]
+    )
+    assert book.organisation("Printing and Allied Union") == "EPAU"
+    assert book.abbreviations["kingdom estate services trust and reinsurance enterprise limited"] == "Kestrel"
+    assert book.genders == {"Jo Marsh": "f", "Ian Dale": "m"}
+    assert book.organisation("Armonk, N.Y.-based Kestrel") == "Kestrel"
+    assert book.organisation("the Amberley union") == "Amberley"
+
+
+def test_entity_book_does_not_glue_names_across_sentences() -> None:
+    book = EntityBook.from_texts(["The jobs go to Pune", "Arden said the move saves money."])
+    assert "Pune Arden" not in book.persons
+
+
+def test_the_government_carries_the_articles_country() -> None:
+    text = "Canberra ministers met Australian bank chiefs.\n\nThe government said it would not intervene."
+    assert speakers(text) == ["author", "Australian government"]

@@ -44,20 +44,27 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
     )
     console.print(table)
 
-    kinds = list(overall["miss_kinds"])
-    per = Table(title="per collection: accuracies and the kinds of miss")
-    for column in ("collection", "sentences", "speaker", "type", "author/quoted", *kinds):
-        per.add_column(column, justify="left" if column == "collection" else "right")
-    for row in [*result["collections"], {"collection": "overall", **overall}]:
+    rows = [*result["collections"], {"collection": "overall", **overall}]
+    per = Table(title="per collection")
+    per.add_column("collection", no_wrap=True)
+    for column in ("sentences", "speaker", "type", "author/quoted"):
+        per.add_column(column, justify="right")
+    for row in rows:
         per.add_row(
             row["collection"],
             str(row["n"]),
             f"{_pct(row['speaker_accuracy'])} ({row['speaker_correct']}/{row['n']})",
             _pct(row["type_accuracy"]),
             _pct(row["quoted_accuracy"]),
-            *(str(row["miss_kinds"][k]) for k in kinds),
         )
     console.print(per)
+    kinds = Table(title="kinds of miss per collection")
+    kinds.add_column("collection", no_wrap=True)
+    for kind in overall["miss_kinds"]:
+        kinds.add_column(kind, justify="right")
+    for row in rows:
+        kinds.add_row(row["collection"], *(str(v) for v in row["miss_kinds"].values()))
+    console.print(kinds)
 
     conf = result["confusion"]
     matrix = Table(title="confusion: the most frequent gold speakers and what the finder said")

@@ -240,6 +240,8 @@ class SpeakerFinder:
         """The last source that can be "he"/"she": a person of that gender (or unknown), or an
         organisation that spoke through an unnamed spokesperson of that gender."""
         state = self.state
+        if not gender:  # "the minister": the last person who spoke
+            return None
         for entity in reversed(state.sources):
             if entity.type == PERSON and state.book.genders.get(entity.name, gender) == gender:
                 return entity

@@ -38,7 +38,7 @@ POSITION_VERBS: tuple[str, ...] = tuple(
     praised praises branded brands labelled labeled slammed slams blasted blasts lashed lashes castigated
     castigating castigates hailed hails rebutted rebuts protested campaigned lobbied demanded justified
     justifies vetoed vetoes vow vows vowing denounced denounces deplored decried lamented
-    applauded blamed blames proposed proposes hinted hints
+    applauded blamed blames proposed proposes hinted hints congratulated congratulates
     """.split()
 )
 

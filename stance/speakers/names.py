@@ -315,12 +315,12 @@ class EntityBook:
             if _spells(short, long):
                 book.abbreviations[long.lower()] = short
         book.acronyms = {m.group() for m in _ACRONYM.finditer(text)}
-        book.genders = _genders(text, book.persons)
         for match in _PERSON_RUN.finditer(text):
             name = strip_roles(match.group())
             if len(name.split()) >= 2 and not looks_like_org(name) and not book._not_a_name(name):
                 if name not in book.persons:
                     book.persons.append(name)
+        book.genders = _genders(text, book.persons)
         return book
 
     def kind(self, name: str) -> str:
@@ -344,8 +344,10 @@ class EntityBook:
             for m in re.finditer(
                 rf"\b(?:[A-Z][\w&'’.-]*\s+(?:(?:of|for|and)\s+)?)+{head}\b(?:\s+of\s+[A-Z][\w'’-]*)?", self.text
             )
-            if not re.match(r"(?:The|A|An)\s", m.group()) and not re.search(r"['’]s\b", m.group())
+            if not re.search(r"['’]s\b", m.group())
         )
+        runs = Counter({re.sub(r"^(?:The|A|An)\s+", "", run): n for run, n in runs.items()})
+        runs.pop(head, None)
         if runs:
             return self.organisation(runs.most_common(1)[0][0])
         return None

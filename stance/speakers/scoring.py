@@ -102,7 +102,8 @@ def same_source(gold: str, pred: str) -> bool:
     for short, long in ((gold, pred), (pred, gold)):
         compact = re.sub(r"[^A-Za-z]", "", short)
         words = [w for w in re.findall(r"[A-Za-z]+", long) if w.lower() not in ("of", "and", "for", "the")]
-        if 2 <= len(compact) <= 8 and len(words) >= 2 and compact.upper() == "".join(w[0] for w in words).upper():
+        spelled = "".join(w if w.isupper() else w[0] for w in words)  # "HM Revenue and Customs" -> HMRC
+        if 2 <= len(compact) <= 8 and len(words) >= 2 and compact.upper() == spelled.upper():
             return True
     return False
 

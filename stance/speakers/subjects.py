@@ -74,7 +74,7 @@ _GENERIC = re.compile(
     rf"|(?P<bare>(?i:{_GENERIC_NOUNS})))$"
 )
 _GENERIC_PERSON = re.compile(
-    r"^(?:the|[A-Z][\w.]*['’]s)\s+(?:[\w-]+\s+){0,2}(?:minister|adviser|advisor|analyst|economist|chairman|chairwoman|president|"
+    r"^(?:(?:the|a|[A-Z][\w.]*['’]s)\s+)?(?:[\w-]+\s+){0,2}(?:minister|adviser|advisor|analyst|economist|chairman|chairwoman|president|"
     r"secretary|director|executive|boss|chief|leader|official|head)(?:\s+of\s+.+)?$",
     re.IGNORECASE,
 )
@@ -188,6 +188,8 @@ def document(phrase: str, book: EntityBook) -> Mention | None:
         word = m.group()
         if word.lower() in ("the", "a", "an", "in", "according") or word.lower() in ROLE_WORDS:
             continue
+        if m.start() == 0 and re.search(rf"\b{re.escape(word.lower())}\b", book.text):
+            continue  # "Internal documents": a common word capitalised at the start, not a name
         return _org(abbr.group("abbr") if abbr else book.organisation(word), book)
     if re.fullmatch(r"(?:[a-z-]+\s+)?(?:data|figures)", phrase):
         return Mention("entity", Entity(phrase, ORGANISATION, OTHER))
@@ -254,6 +256,11 @@ def generic_org(phrase: str, book: EntityBook) -> Mention | None:
     if not match:
         return None
     noun = (match.group("noun") or match.group("bare")).lower()
+    modifiers = phrase[: match.start("noun")].split()[1:] if match.group("noun") else []
+    if any(w[0].isupper() and not re.search(r"['’]s$", w) and w.lower() not in ROLE_WORDS for w in modifiers):
+        return None  # "The Amberley union" is a name, not a back-reference
+    if "of" in modifiers:
+        return None  # "The head of the bank" is a person
     kind = GENERIC_ORG_NOUNS[noun]
     if kind == GOVERNMENT and not re.search(r"\b(?:Indian|US|American|foreign)\b", phrase, re.IGNORECASE):
         return Mention("entity", Entity("government", ORGANISATION, GOVERNMENT))
