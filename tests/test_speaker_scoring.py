@@ -9,8 +9,8 @@ import pytest
 
 from stance.cli import app
 from stance.corpus.articles import load_articles, load_sentences
-from stance.paths import Root
 from stance.errors import StanceError
+from stance.paths import Root
 from stance.speakers.scoring import (
     MISS_KINDS,
     confusion,
