@@ -53,6 +53,7 @@ def test_pattern_file_covers_every_rule() -> None:
         "by-agent",
         "headline",
         "quote-span",
+        "pull-quote",
     }
 
 

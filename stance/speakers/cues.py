@@ -360,8 +360,8 @@ def _agent_np(np: str) -> str | None:
 
 def is_headline(text: str) -> bool:
     """A headline or subheading: short and without a sentence's final punctuation."""
-    stripped = text.strip()
-    return bool(stripped) and stripped[-1] not in ".!?\"”’'" and len(stripped.split()) <= 16
+    stripped = text.strip().rstrip("\"”’'")
+    return bool(stripped) and stripped[-1] not in ".!?:;," and len(stripped.split()) <= 16
 
 
 def _headline_cue(text: str, m: str) -> Cue | None:

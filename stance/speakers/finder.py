@@ -39,10 +39,13 @@ from stance.schema import AUTHOR, Sentence
 from stance.speakers.cues import (
     _DOCUMENT,
     _ORDER,
+    MASK,
     Cue,
     find_cues,
     has_direct_quote,
+    is_headline,
     leading_subject,
+    masked,
     starts_with_quote,
 )
 from stance.speakers.names import (
@@ -79,6 +82,7 @@ CONFIDENCE = {
     "headline": 0.7,
     "quote-continues": 0.85,
     "quote-span": 0.85,
+    "pull-quote": 0.6,
     "claim-continues": 0.5,
     "first-person": 0.8,
     "author": 0.7,
@@ -433,6 +437,42 @@ def _spread_quotations(sentences: Sequence[Sentence], found: list[Attribution]) 
     return result
 
 
+def _pull_quotes(sentences: Sequence[Sentence], found: list[Attribution]) -> list[Attribution]:
+    """A headline or sub-heading that quotes a source's words goes to the source who says them.
+
+    "Workers 'betrayed'" over a union official's "staff feel betrayed": the
+    quoted words are looked up in the article's attributed sentences, the
+    following ones first.
+    """
+    result = list(found)
+    for i, sentence in enumerate(sentences):
+        if found[i].rule not in ("author", "quote-continues") or not is_headline(sentence.text):
+            continue
+        m = masked(sentence.text)
+        quoted = [sentence.text[r.start() : r.end()].strip("\"“”‘’' ,.") for r in re.finditer(rf"{MASK}+", m)]
+        quoted = [q for q in quoted if len(q) >= 4]
+        order = [*range(i + 1, len(sentences)), *range(i - 1, -1, -1)]
+        for q in quoted:
+            pattern = re.compile(rf"\b{re.escape(q)}\b", re.IGNORECASE)
+            source = next(
+                (
+                    found[j]
+                    for j in order
+                    if found[j].speaker != AUTHOR
+                    and not is_headline(sentences[j].text)
+                    and pattern.search(sentences[j].text)
+                ),
+                None,
+            )
+            if source is not None:
+                rule = "pull-quote"
+                result[i] = Attribution(
+                    source.speaker, source.speaker_type, rule, f"{q!r} in {source.cue}", CONFIDENCE[rule]
+                )
+                break
+    return result
+
+
 def find_speakers(sentences: Sequence[Sentence], *, title: str | None = None) -> list[Attribution]:
     """One :class:`Attribution` per sentence of one article, in order.
 
@@ -442,7 +482,7 @@ def find_speakers(sentences: Sequence[Sentence], *, title: str | None = None) ->
     """
     finder = SpeakerFinder([s.text for s in sentences], title=title)
     found = [finder.attribute(s.text, s.paragraph, i) for i, s in enumerate(sentences)]
-    return _spread_quotations(sentences, found)
+    return _pull_quotes(sentences, _spread_quotations(sentences, found))
 
 
 def find_speakers_in_text(raw: str) -> list[tuple[str, Attribution]]:
