@@ -158,6 +158,11 @@ class ArticleState:
 _CAP_RUN = re.compile(r"\b[A-Z][\w&'’-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w&'’-]*)*")
 
 
+_LOWER_DEPARTMENT = re.compile(
+    r"\b(?P<name>(?:department|ministry) (?:of|for) [a-z]+(?: and [a-z]+)?)\b(?! [a-z]+ (?:of|for)\b)"
+)
+
+
 def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
     """Organisations named in a text, in order: abbreviations, runs with an acronym or
     an organisation word ("Lloyds TSB", "Cabinet Office"), and "government"."""
@@ -182,6 +187,9 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
             name = book.organisation(run + (" union" if following.startswith(" union") else ""))
             if name.lower() not in ROLE_WORDS:
                 found.append((m.start(), name))
+    for m in _LOWER_DEPARTMENT.finditer(clean):  # "Britain's department of health" -> Department of Health
+        words = m.group("name").split()
+        found.append((m.start("name"), " ".join(w if w in ("of", "for", "and") else w.capitalize() for w in words)))
     for m in re.finditer(r"\bgovernment\b", clean, re.IGNORECASE):
         if not re.search(r"\b(?:Indian|US|American|French|German|Chinese|foreign)\s+$", clean[: m.start()]):
             found.append((m.start(), "government"))
@@ -246,7 +254,7 @@ class SpeakerFinder:
         state = self.state
         if not gender:  # "the minister": the last person who spoke
             return None
-        for entity in reversed(state.sources):
+        for entity in reversed(state.sources):  # recency first: a person whose gender is unknown may fit
             if entity.type == PERSON and state.book.genders.get(entity.name, gender) == gender:
                 return entity
             if entity.type == ORGANISATION and state.voices.get(entity.name) in ("any", gender):

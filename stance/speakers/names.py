@@ -175,7 +175,8 @@ def _genders(text: str, persons: list[str]) -> dict[str, str]:
         if full in genders:
             continue
         for mention in re.finditer(rf"\b{re.escape(full.split()[-1])}\b", text):
-            window = text[mention.end() : mention.end() + 160]
+            # the same sentence only: a "she" in the next one is what the finder must resolve, not evidence
+            window = re.split(r"[.!?¶]\s", text[mention.end() : mention.end() + 160])[0]
             pronoun = re.search(r"\b(?:he|his|him|she|her)\b", window, re.IGNORECASE)
             if pronoun is None:
                 continue

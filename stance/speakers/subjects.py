@@ -85,7 +85,7 @@ _STAFF_OF = re.compile(
 #: "UCSF administrators", "Amicus officials": people speaking for a named organisation.
 _ORG_PEOPLE = re.compile(
     r"^(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)\s+(?:officials|administrators|executives|management|"
-    r"bosses|chiefs|officers|representatives|negotiators)$"
+    r"bosses|chiefs|officers|representatives|negotiators|members)$"
 )
 _NAME_TAIL = re.compile(
     r"(?P<tail>(?:[A-Z][\w&'’.-]*|\([A-Z][A-Za-z]+\))(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z][A-Za-z]+\)|and|of|for|&))*"
