@@ -384,7 +384,9 @@ def find_cues(text: str) -> list[Cue]:
     m = re.sub(r"(?<=[a-z])-(?=(?:said|says|told|added)\b)", " ", m)  # glued in real text: "spokeswoman-said"
     cues: list[Cue] = []
     colon = _COLON.match(m)
-    if colon:  # 'Ana Hill, chief executive of X: "..."'
+    if colon and not _VERB_RE.search(
+        colon.group("np")
+    ):  # "X told the FT: ..." is the verb's cue  # 'Ana Hill, chief executive of X: "..."'
         segments = [*_split_commas(colon.group("np")), ""]
         subject = name_before_appositive(segments) or (
             colon.group("np") if len(colon.group("np").split()) <= 6 else None

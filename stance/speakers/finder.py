@@ -144,9 +144,14 @@ class ArticleState:
                 return entity
         return None
 
-    def salient_org(self) -> Entity | None:
+    def salient_org(self, *, kinds: tuple[str, ...] = ()) -> Entity | None:
+        """The organisation the article names most (of the given kinds, if any)."""
         counts: dict[str, int] = {}
-        pool = [e for e in (*self.mentions, *self.inventory) if e.type == ORGANISATION and e.kind != GOVERNMENT]
+        pool = [
+            e
+            for e in (*self.mentions, *self.inventory)
+            if e.type == ORGANISATION and e.kind != GOVERNMENT and (not kinds or e.kind in kinds)
+        ]
         for e in pool:
             counts[e.name] = counts.get(e.name, 0) + 1
         if not counts:
@@ -235,7 +240,7 @@ class SpeakerFinder:
         if mention.org_kind == "salient":
             return state.salient_org()
         if mention.org_kind == "staff":  # unnamed employees speak as "<company> staff"
-            company = state.salient_org()
+            company = state.salient_org(kinds=(COMPANY, DEPARTMENT)) or state.salient_org()  # an employer
             return Entity(f"{company.name} staff", ORGANISATION, OTHER) if company else None
         if mention.noun:  # "the bank" is never the bank workers' association, "the hospital" a hospitals trust
             found = self._generic(mention.noun, mention.org_kind)
