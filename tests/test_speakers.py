@@ -9,12 +9,12 @@ import pytest
 
 from stance.corpus.articles import make_sentences
 from stance.paths import Root
-from stance.speakers.scoring import evaluate_corpus, evaluate_patterns, read_patterns
 from stance.speakers import Attribution, find_speakers, find_speakers_in_text
 from stance.speakers.cues import find_cues, has_direct_quote, masked, starts_with_quote
 from stance.speakers.finder import quotation_spans
 from stance.speakers.lexicon import BY_AGENT_VERBS, HEADLINE_VERBS, PHRASE_CUES, POSITION_VERBS, SPEECH_VERBS
 from stance.speakers.names import EntityBook, initials, strip_roles
+from stance.speakers.scoring import evaluate_corpus, evaluate_patterns, read_patterns
 from stance.speakers.subjects import SUBJECT_RULES, parse_subject
 
 PATTERNS = Path(__file__).parent / "data" / "attribution_patterns.jsonl"

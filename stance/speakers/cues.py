@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stance.corpus.splitter import quote_depths
 from stance.speakers.lexicon import (
     BY_AGENT_VERBS,
     HEADLINE_VERBS,
@@ -34,7 +35,6 @@ from stance.speakers.lexicon import (
     REACTION_NOUNS,
     SPEECH_VERBS,
 )
-from stance.corpus.splitter import quote_depths
 
 REPORTING_VERBS = SPEECH_VERBS + POSITION_VERBS
 _VERB_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(PHRASE_CUES) + "|" + "|".join(REPORTING_VERBS) + r")(?![\w-])")

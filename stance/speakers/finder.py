@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from stance.corpus.splitter import quote_depths
 from stance.schema import AUTHOR, Sentence
 from stance.speakers.cues import (
     _DOCUMENT,
@@ -67,7 +68,6 @@ from stance.speakers.names import (
     strip_roles,
 )
 from stance.speakers.subjects import Mention, parse_subject
-from stance.splitter import quote_depths
 
 CONFIDENCE = {
     "quote-verb-subject": 0.95,
