@@ -188,13 +188,13 @@ def _drop_gold_of(project, collection):
             ["--train", "collection:corpus-extra", "--test", "collection:seed"],
             "--train: 'collection:corpus-extra': none",
         ),
-        (["--train", "collection:seed,corpus-extra"], "every labelled article is in --train"),
+        (["--train", "collection:seed,corpus-extra,corpus-more"], "every labelled article is in --train"),
         (["--cv", "kfold:3", "--test", "collection:seed"], "--cv: cross-validation and --train/--test"),
     ],
 )
 def test_cli_bad_article_sets_are_one_line(project, runner, tmp_path, args, message):
     _drop_gold_of(project, "corpus-extra")
-    # With corpus-extra unlabelled, "seed,corpus-extra" still leaves no article to test on.
+    # With corpus-extra unlabelled, "seed,corpus-extra,corpus-more" still leaves no article to test on.
     result = runner.invoke(app, ["evaluate", "--models", "tfidf", *args, "--out", str(tmp_path / "x")])
     assert result.exit_code == 1
     assert message in result.output
