@@ -51,16 +51,39 @@ TRAILING_MARK = re.compile(r"\s*®\s*$")
 #: optional date, the agency in brackets and a dash ("NEW DELHI (AP) --",
 #: "LONDON, March 20 (Reuters) -"). It is not part of the first sentence.
 DATELINE = re.compile(
-    r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:, [A-Za-z0-9 .]{3,20}?)? \([A-Za-z .]{2,20}\) ?(?:--|[-–—]) ?"
+    r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*"
+    r"(?:(?:, [A-Za-z0-9 .]{3,20}?)? \([A-Za-z .]{2,20}\)|, [A-Z][a-z]{1,4}\.) ?(?:--|[-–—]) ?"
 )
+"""Also a US dateline with the state's abbreviation and no agency ("SPRINGFIELD, Ill. --")."""
+
+#: A crosshead run into the paragraph it heads: three to eight words in
+#: capitals and a colon ("NO PLANS FOR NOW: The bank ..."). It is a heading of
+#: its own, so it becomes its own sentence. One or two capital words with a
+#: colon are left alone: they are as often a source ("WSJ: ...") or a
+#: dateline ("NEW DELHI: ...") as a section tag.
+RUN_IN_HEADING = re.compile(r"[A-Z][A-Z'&-]+(?: [A-Z][A-Z'&-]+){2,7}:(?= [A-Z“\"‘'])")
 
 #: End of a sentence inside text: final punctuation, then closing single
 #: quotes (one, or two used as a double quote), then a capital letter.
 #: pysbd handles ``.” He`` and ``." He`` but not these.
 SINGLE_QUOTE_END = re.compile(r"[.!?][’']{1,2}(?=\s+[“\"‘']?[A-Z])")
 
-#: The start of a piece that continues the previous sentence.
-CONTINUATION = re.compile(r"[,;:)]|[a-z]")
+#: The start of a piece that continues the previous sentence: lower case or
+#: a joining mark, or a possessive after an abbreviation ("Acme Corp.’s plant").
+CONTINUATION = re.compile(r"[,;:)]|[a-z]|[’']s\b")
+
+#: A piece that is nothing but closing quotes (and punctuation): the end of a
+#: quotation opened in an earlier paragraph, which pysbd cuts off on its own.
+CLOSING_ONLY = re.compile(r"[”’\"')\]]+[.,;:!?]*")
+
+#: A bare attribution after a closed quotation ("Smith says.", "she added."):
+#: it belongs to the quotation it attributes, not to a sentence of its own.
+ATTRIBUTION_TAIL = re.compile(
+    r"(?:(?:[A-Z][\w'’.-]*)(?: [A-Z][\w'’.-]*){0,3}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e)"
+    r" (?:says|said|adds|added|explains|explained|notes|noted|writes|wrote|recalls|recalled|argues|argued)"
+    r"(?: [a-z]+ly)?[.!?]"
+)
+_CLOSING_QUOTES = "”’\"'"
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\S\n]*[^\s][^\n]*)*")
 
@@ -163,6 +186,10 @@ def quote_depths(text: str) -> list[bool]:
 def split_paragraph(text: str) -> list[tuple[int, int]]:
     """Sentence ``(start, end)`` offsets within one paragraph's text."""
     flat = text.replace("\n", " ")
+    heading = RUN_IN_HEADING.match(flat)
+    if heading:
+        rest = heading.end() + len(flat[heading.end() :]) - len(flat[heading.end() :].lstrip())
+        return [(0, heading.end())] + [(rest + s, rest + e) for s, e in split_paragraph(text[rest:])]
     pieces = _segmenter().segment(flat)
     spans: list[tuple[int, int]] = []
     cursor = 0
@@ -179,7 +206,14 @@ def split_paragraph(text: str) -> list[tuple[int, int]]:
     inside = quote_depths(flat)
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and (inside[start - 1] or CONTINUATION.match(flat, start)):
+        piece = flat[start:end]
+        joins = merged and (
+            inside[start - 1]
+            or CONTINUATION.match(flat, start)
+            or CLOSING_ONLY.fullmatch(piece)
+            or (ATTRIBUTION_TAIL.fullmatch(piece) and flat[: merged[-1][1]].rstrip()[-1:] in _CLOSING_QUOTES)
+        )
+        if joins:
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
