@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stance.splitter import split_article, split_text
+from stance.corpus.splitter import split_article, split_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
