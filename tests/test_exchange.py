@@ -157,6 +157,9 @@ def test_export_without_labels(project: Root, tmp_path: Path, runner) -> None:
     assert '"predictions"' not in text and '"annotations"' not in text
     result = runner.invoke(app, ["export", "csv", "--out", str(out), "--without-labels", "--annotator", "alice"])
     assert result.exit_code == 1 and "--annotator" in result.output
+    for fmt, value in (("labelstudio", "tasks"), ("csv", "annotations")):
+        result = runner.invoke(app, ["export", fmt, "--out", str(out), "--labels-as", value])
+        assert result.exit_code == 1 and "--labels-as" in result.output and "Traceback" not in result.output
 
 
 def test_label_config_requires_every_field_the_import_needs() -> None:

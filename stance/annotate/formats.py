@@ -68,6 +68,10 @@ def export(
     :mod:`stance.annotate.labelstudio`); the other formats have one way only.
     """
     check_format(fmt)
+    if labels_as not in labelstudio.LABELS_AS:
+        raise StanceError(
+            f"Can't find {labels_as!r}. Available names: {', '.join(labelstudio.LABELS_AS)}", field="--labels-as"
+        )
     if labels_as != "predictions" and fmt != "labelstudio":
         raise StanceError(f"only the labelstudio format takes --labels-as, not {fmt}", field="--labels-as")
     out = Path(out)

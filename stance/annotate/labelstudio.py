@@ -79,8 +79,6 @@ def task(
     item: dict[str, Any], *, model: tuple[str, float] | None, model_version: str | None, labels_as: str
 ) -> dict[str, Any]:
     """One task: the sentence as ``data``, the label and the model's best stance as predictions."""
-    if labels_as not in LABELS_AS:
-        raise StanceError(f"Can't find {labels_as!r}. Available names: {', '.join(LABELS_AS)}", field="--labels-as")
     out: dict[str, Any] = {
         "data": {k: item[k] for k in ("sent_id", "article", "title", "context", "text")},
         "meta": {"sent_id": item["sent_id"], "article": item["article"]},
