@@ -227,8 +227,8 @@ def round_trip(server: Server, work: Path, *, source: Path = REPO) -> dict[str, 
     """Run every check of the module docstring against ``server``; return what was seen."""
     from stance.annotate.exchange import export_project, import_file
     from stance.annotate.store import load_annotator
-    from stance.annotations import load_gold
-    from stance.corpus import load_sentences
+    from stance.corpus.articles import load_sentences
+    from stance.corpus.gold import load_gold
     from stance.errors import StanceError
     from stance.schema import SPEAKER_TYPES, STANCES
 

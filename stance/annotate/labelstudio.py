@@ -130,7 +130,8 @@ def read(path: Path, *, on_disagreement: str = "refuse") -> list[Record]:
         elif "data" in row or "annotations" in row:
             records.append((number, _from_task(row, path, number, on_disagreement)))
         else:  # JSON-MIN: one flat row per annotation (a task without one has one row without answers)
-            key = row.get("id") if row.get("id") is not None else (row.get("sent_id"), number)
+            task_id = row.get("id")
+            key = task_id if isinstance(task_id, (int, str)) else (repr(row.get("sent_id")), number)
             tasks.setdefault(key, []).append((number, row))
     for rows in tasks.values():
         number, row = rows[0]
