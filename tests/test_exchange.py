@@ -330,7 +330,7 @@ def _ls_answer(stance: str, speaker: str, kind: str, *, user: int, ident: int, w
     }
 
 
-def _min_row(task: int, sid: str, stance: str, *, user: str, ident: int, when: str) -> dict:
+def _min_row(task: int, sid: str, stance: str, *, user: int | str, ident: int, when: str) -> dict:
     """One JSON-MIN row as Label Studio writes it: one per annotation, the task's data fields flat."""
     return {
         "id": task,
@@ -351,12 +351,13 @@ def test_newest_answer_wins_whatever_order_the_export_lists_them(project: Root, 
     ids = [s.sent_id for s in load_sentences(project)]
     older, newer = "2026-01-02T10:00:00.000000Z", "2026-01-02T11:30:00.000000Z"
     path = tmp_path / "min.json"
-    # JSON-MIN lists a task's annotations newest first; the same user relabelled the sentence.
+    # JSON-MIN lists a task's annotations newest first (the user as Label Studio 1.23 writes it, a numeric id);
+    # the same user relabelled the sentence.
     rows = [
-        _min_row(1, ids[0], "anti", user="ann@example.org", ident=12, when=newer),
-        _min_row(1, ids[0], "pro", user="ann@example.org", ident=11, when=older),
-        _min_row(2, ids[1], "neutral", user="ann@example.org", ident=13, when=older),
-        _min_row(2, ids[1], "pro", user="ann@example.org", ident=14, when=newer),
+        _min_row(1, ids[0], "anti", user=1, ident=12, when=newer),
+        _min_row(1, ids[0], "pro", user=1, ident=11, when=older),
+        _min_row(2, ids[1], "neutral", user=1, ident=13, when=older),
+        _min_row(2, ids[1], "pro", user=1, ident=14, when=newer),
     ]
     path.write_text(json.dumps(rows))
     read = read_labels("labelstudio", path, annotator="bob", known_ids=set(ids))
