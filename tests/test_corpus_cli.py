@@ -229,6 +229,8 @@ def test_split_force_moves_stale_gold_labels_and_never_reattaches_one(project, r
     shutil.rmtree(project.annotators, ignore_errors=True)  # annotator labels would (rightly) block --force
     old_text = {s.sent_id: s.text for s in load_sentences(project)}
     old_gold = load_gold(project)
+    stale_file = project.annotations / "stale.jsonl"
+    earlier = stale_file.read_text().splitlines() if stale_file.exists() else []  # labels moved by past re-splits
     shift_dwp(project)
     result = invoke(runner, "corpus", "split", "--force")
     assert result.exit_code == 0, result.output
@@ -238,7 +240,9 @@ def test_split_force_moves_stale_gold_labels_and_never_reattaches_one(project, r
     for sid, label in new_gold.items():
         assert new_text[sid] == old_text[sid], f"{sid}: label kept but its sentence changed"
         assert label == old_gold[sid]
-    stale = [json.loads(line) for line in (project.annotations / "stale.jsonl").read_text().splitlines()]
+    lines = stale_file.read_text().splitlines()
+    assert lines[: len(earlier)] == earlier, "earlier stale labels are kept, in order"
+    stale = [json.loads(line) for line in lines[len(earlier) :]]
     moved = {r["sent_id"] for r in stale}
     assert moved == set(old_gold) - set(new_gold)
     assert {f"{DWP}:{i:03d}" for i in range(2, 13)} <= moved
