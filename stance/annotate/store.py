@@ -81,7 +81,7 @@ def append_records(root: Root, annotator: str, records: Iterable[dict[str, Any]]
 def read_history(path: str | Path, *, known_ids: set[str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line, record)`` of a history file, each record validated."""
     path = Path(path)
-    for line, record in iter_jsonl(path):
+    for line, record in iter_jsonl(path, allow_torn_tail=True):  # append-only: a kill can tear the last line
         kind = record.get("type", LABEL)
         if kind not in RECORD_TYPES:
             raise StanceError(

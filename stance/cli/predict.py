@@ -23,7 +23,7 @@ def predict_cmd(
     article: Annotated[
         Path | None, typer.Option("--article", help="A new article (.txt): split into sentences, speakers filled.")
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout ('-' is stdout).")] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -72,6 +72,11 @@ def predict_cmd(
         raise StanceError("nothing to predict: give sentences, --input FILE or --article FILE")
     if len(sources) > 1:
         raise StanceError(f"give only one of TEXT, --input and --article (got {' and '.join(sources)})")
+    if output is not None and str(output) == "-":
+        output = None  # `-o -`: stdout, as most tools read it
+    source = article or input_file
+    if output is not None and source is not None and _same_file(output, source):
+        raise StanceError(f"the output is the same file as {source}; write to another file", path=output)
     if fmt is None:
         if output is not None:
             fmt = "csv" if output.suffix.lower() == ".csv" else "jsonl"
@@ -106,6 +111,14 @@ def predict_cmd(
         _print_table(rows)
     elif output is not None:
         err_console.print(f"{count} sentences -> {output}")
+
+
+def _same_file(output: Path, source: Path) -> bool:
+    """Whether ``output`` names ``source`` (through any path spelling, symlink or hard link)."""
+    try:
+        return output.exists() and output.samefile(source)
+    except OSError:
+        return False
 
 
 def count_lines(path: Path) -> int | None:

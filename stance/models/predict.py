@@ -223,23 +223,17 @@ def write_file(records: Iterable[Mapping[str, Any]], path: str | Path, fmt: str)
     """Stream ``records`` into ``path`` through a temporary file renamed at the end.
 
     A crash or an error mid-way (a bad line 90,000 lines in) leaves no half
-    file behind, and an empty result leaves ``path`` untouched.
+    file behind, and an empty result leaves ``path`` untouched. A target
+    that is not a regular file (``/dev/null``, a FIFO) is written through
+    (see :func:`stance.jsonl.replacing`).
     """
-    import os
-    import tempfile
+    from stance.io.jsonl import Discard, replacing
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            count = write_records(records, handle, fmt)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if count:
-            os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    count = 0
+    with replacing(path, newline="") as handle:
+        count = write_records(records, handle, fmt)
+        if not count:
+            raise Discard
     return count
 
 
