@@ -23,7 +23,9 @@ def predict_cmd(
     article: Annotated[
         Path | None, typer.Option("--article", help="A new article (.txt): split into sentences, speakers filled.")
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout ('-' is stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout ('-' is stdout).")
+    ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(

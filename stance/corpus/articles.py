@@ -279,7 +279,9 @@ def add_article(
     if not SLUG_RE.fullmatch(collection):
         raise StanceError(f"{collection!r} is not a slug (e.g. {', '.join(COLLECTIONS)})", field="collection")
     with corpus_lock(root):
-        return _add_locked(root, raw, path, article_id, title, title_note, source, publication, date, origin, collection)
+        return _add_locked(
+            root, raw, path, article_id, title, title_note, source, publication, date, origin, collection
+        )
 
 
 def _add_locked(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance.errors import StanceError
-from stance.io.jsonl import atomic_write_text
+from stance.io.jsonl import atomic_write_text, read_bytes_bounded
 from stance.models.base import Rows
 from stance.schema import STANCES
 
@@ -179,6 +179,47 @@ def require_files(run_dir: Path, names: list[str]) -> None:
     for name in names:
         if not (Path(run_dir) / name).is_file():
             raise StanceError(f"incomplete model directory: {name} is missing", path=run_dir)
+
+
+#: Weight files that unpickle (or otherwise deserialise code) when loaded; only safetensors are read.
+PICKLED = ("pytorch_model.bin", "tf_model.h5", "model.ckpt.index", "flax_model.msgpack")
+
+
+def check_model_folder(folder: Path) -> None:
+    """Refuse a model folder that would make loading it run code, with one line.
+
+    Two ways in: weights in a pickle-based format (``pytorch_model.bin``; a
+    crafted pickle runs code when torch reads it) with no safetensors beside
+    them, and ``auto_map`` in a config, which points transformers at Python
+    files in the folder (it asks "run the custom code? [y/N]", and a "y"
+    runs them). Both are refused before transformers is asked to load
+    anything; the folder's sub-folders (sentence-transformers modules) are
+    checked too.
+    """
+    folder = Path(folder)
+    for place in (folder, *sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))):
+        if not any(place.glob("*.safetensors")):
+            pickled = [name for name in PICKLED if (place / name).exists()]
+            if pickled:
+                raise StanceError(
+                    f"refusing pickled weights ({pickled[0]}); only safetensors are loaded", path=place / pickled[0]
+                )
+        for config in sorted(place.glob("*config*.json")):
+            try:
+                record = json.loads(read_bytes_bounded(config, "JSON config", limit=MAX_CONFIG_BYTES))
+            except (ValueError, UnicodeDecodeError):
+                continue  # not ours to judge; the loader reports a broken config
+            if isinstance(record, dict) and "auto_map" in record:
+                raise StanceError(
+                    "refusing a model folder that asks to run its own Python code (auto_map); "
+                    "stance never runs a model folder's code",
+                    path=config,
+                    field="auto_map",
+                )
+
+
+#: A model's JSON config is kilobytes; a larger one (or a symlink to /dev/zero) is not read.
+MAX_CONFIG_BYTES = 8 << 20
 
 
 def base_model_path(value: str) -> str:

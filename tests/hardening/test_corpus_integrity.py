@@ -12,7 +12,7 @@ import pytest
 
 from stance.annotate.store import gold_lock
 from stance.cli import app
-from stance.corpus import corpus_lock, load_articles, load_sentences
+from stance.corpus.articles import corpus_lock, load_articles, load_sentences
 
 TEXT = (
     "title: Bank moves its call centre\n\n"
@@ -133,5 +133,6 @@ def test_11_add_refuses_a_fifo_without_hanging(project, tmp_path):
         env={**os.environ, "STANCE_ROOT": str(project.path)},
     )
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == [f"error: {fifo}: not a regular file (a device, FIFO or socket); "
-                                                "expected a text file"]
+    assert done.stderr.strip().splitlines() == [
+        f"error: {fifo}: not a regular file (a device, FIFO or socket); expected a text file"
+    ]
