@@ -8,21 +8,53 @@ below becomes one line on stderr and exit code 1, never a traceback.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import click
 import typer
 from rich.console import Console
+from rich.segment import Segment
 from rich.text import Text
 from typer.core import TyperGroup
 
 from stance.errors import StanceError, StanceWarning
 from stance.paths import Root, find_root
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+#: Characters that steer a terminal instead of showing: C0/C1 controls (ESC starts a sequence that can
+#: retitle the window, clear the screen or fake output) and the bidirectional overrides that reorder text.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every terminal control character shown escaped (``\\x1b``); newlines and tabs stay."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
+class SafeConsole(Console):
+    """A rich console that never passes a control character of the data to the terminal.
+
+    Article titles, sentences and predict input are data from anywhere; an
+    escape sequence in them would reach the terminal raw. Every text segment
+    is escaped with :func:`printable` on its way out, whatever printed it
+    (tables, errors, the annotation screen); rich's own control segments
+    (cursor moves of a progress bar) and styles are left alone.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(printable(segment.text), segment.style, segment.control)
+            for segment in buffer
+        )
+
+
+console = SafeConsole(highlight=False)
+err_console = SafeConsole(stderr=True, highlight=False)
 
 STANCE_STYLE = {"pro": "green", "anti": "red", "neutral": "bright_black", None: "yellow"}
 

@@ -106,9 +106,7 @@ def _stacked_table(rows: list[dict], *, width: int) -> Table:
 
 
 def _counts_line(row: dict, *, origin: bool) -> str:
-    counts = f"{row['sentences']} sentences, {row['labelled']} labelled: " + ", ".join(
-        f"{row[s]} {s}" for s in STANCES
-    )
+    counts = f"{row['sentences']} sentences, {row['labelled']} labelled: " + ", ".join(f"{row[s]} {s}" for s in STANCES)
     return f"{row['origin']} · {counts}" if origin else counts
 
 
@@ -231,7 +229,7 @@ def split_cmd(
 
     # The corpus lock keeps a concurrent `corpus add` out; --force rewrites
     # gold.jsonl, so it also holds the lock `adjudicate` holds while deciding.
-    with corpus_lock(root), (gold_lock(root) if force else nullcontext()):
+    with corpus_lock(root), gold_lock(root) if force else nullcontext():
         _split(root, force=force, check=False)
 
 

@@ -49,6 +49,14 @@ def predict_cmd(
             "(0 = pure int8; default 0.1).",
         ),
     ] = None,
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            "--raw-csv",
+            help="CSV: keep cells that start with = + - @ as they are (by default they get a leading ' so a "
+            "spreadsheet shows them as text instead of running them as formulas).",
+        ),
+    ] = False,
     engine: Annotated[
         str,
         typer.Option(
@@ -104,9 +112,9 @@ def predict_cmd(
             rows = list(results)
             count = len(rows)
         elif output is None:
-            count = write_records(results, sys.stdout, fmt)
+            count = write_records(results, sys.stdout, fmt, csv_safe=not raw_csv)
         else:
-            count = write_file(results, output, fmt)
+            count = write_file(results, output, fmt, csv_safe=not raw_csv)
     if count == 0:
         raise StanceError("no sentences in the input", path=where)
     if fmt == "table":
@@ -176,6 +184,7 @@ def _progress(total: int | None = None) -> Iterator[Callable[[int], None] | None
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from stance.models.predict import PROBA_COLUMNS
 
@@ -190,10 +199,10 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         table.add_column(column, justify="right")
     for number, row in enumerate(rows, start=1):
         stance = row["stance"]
-        cells = [str(number)]
+        cells: list[Any] = [str(number)]
         if show_speaker:
-            cells.append(row.get("speaker") or "")
-        cells += [row["text"], f"[{STANCE_STYLE[stance]}]{stance}[/]"]
+            cells.append(Text(row.get("speaker") or ""))  # Text, not markup: input is data ("[IT]")
+        cells += [Text(row["text"]), Text(stance, style=STANCE_STYLE[stance])]
         cells += [f"{row[c]:.2f}" for c in PROBA_COLUMNS]
         table.add_row(*cells)
     console.print(table)

@@ -192,11 +192,28 @@ class JsonlWriter:
         self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-class CsvWriter:
-    """CSV with the first record's fields as the header (later extra fields are dropped)."""
+#: First characters that make a spreadsheet read a cell as a formula (and tab/CR, which some strip first).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-    def __init__(self, handle: IO[str]) -> None:
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (``=HYPERLINK(...)``), prefixed with ``'`` to stay text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class CsvWriter:
+    """CSV with the first record's fields as the header (later extra fields are dropped).
+
+    With ``safe`` (the default) a text cell starting with ``= + - @`` gets a
+    leading ``'`` (see :func:`neutralise`): the output is made for
+    spreadsheets, and predict input is text from anywhere.
+    """
+
+    def __init__(self, handle: IO[str], *, safe: bool = True) -> None:
         self.handle = handle
+        self.safe = safe
         self.writer: csv.DictWriter | None = None
 
     def write(self, record: Mapping[str, Any]) -> None:
@@ -204,14 +221,15 @@ class CsvWriter:
             fields = [k for k in record if k not in ("stance", *PROBA_COLUMNS)] + ["stance", *PROBA_COLUMNS]
             self.writer = csv.DictWriter(self.handle, fieldnames=fields, extrasaction="ignore")
             self.writer.writeheader()
-        self.writer.writerow({k: ("" if v is None else v) for k, v in record.items()})
+        clean = neutralise if self.safe else (lambda value: value)
+        self.writer.writerow({k: ("" if v is None else clean(v)) for k, v in record.items()})
 
 
-def write_records(records: Iterable[Mapping[str, Any]], handle: IO[str], fmt: str) -> int:
+def write_records(records: Iterable[Mapping[str, Any]], handle: IO[str], fmt: str, *, csv_safe: bool = True) -> int:
     """Stream ``records`` to ``handle`` as jsonl or csv; return how many."""
     if fmt not in ("jsonl", "csv"):
         raise StanceError(f"unknown format {fmt!r}; allowed: {', '.join(OUTPUT_FORMATS)}", field="--format")
-    writer: JsonlWriter | CsvWriter = JsonlWriter(handle) if fmt == "jsonl" else CsvWriter(handle)
+    writer: JsonlWriter | CsvWriter = JsonlWriter(handle) if fmt == "jsonl" else CsvWriter(handle, safe=csv_safe)
     count = 0
     for record in records:
         writer.write(record)
@@ -219,7 +237,7 @@ def write_records(records: Iterable[Mapping[str, Any]], handle: IO[str], fmt: st
     return count
 
 
-def write_file(records: Iterable[Mapping[str, Any]], path: str | Path, fmt: str) -> int:
+def write_file(records: Iterable[Mapping[str, Any]], path: str | Path, fmt: str, *, csv_safe: bool = True) -> int:
     """Stream ``records`` into ``path`` through a temporary file renamed at the end.
 
     A crash or an error mid-way (a bad line 90,000 lines in) leaves no half
@@ -231,7 +249,7 @@ def write_file(records: Iterable[Mapping[str, Any]], path: str | Path, fmt: str)
 
     count = 0
     with replacing(path, newline="") as handle:
-        count = write_records(records, handle, fmt)
+        count = write_records(records, handle, fmt, csv_safe=csv_safe)
         if not count:
             raise Discard
     return count
