@@ -12,6 +12,7 @@ import re
 import sys
 import warnings
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -74,12 +75,24 @@ class StanceGroup(TyperGroup):
         except BrokenPipeError:  # `stance ... | head`
             sys.stderr.close()
             raise typer.Exit(0) from None
-        except (PermissionError, IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
-            # The file system refused (a read-only folder, a file where a folder should be):
-            # the user's environment, not a bug, so one line naming the path.
-            where = f"{exc.filename}: " if exc.filename else ""
-            err_console.print(Text.assemble(("error:", "bold red"), f" {where}{exc.strerror}"), soft_wrap=True)
+        except OSError as exc:
+            # The system refused (a read-only folder, a file where a folder should be, a full
+            # disk): the user's environment, not a bug, so one line naming the path.
+            err_console.print(Text.assemble(("error:", "bold red"), " ", os_error_line(exc)), soft_wrap=True)
             raise typer.Exit(1) from None
+
+
+def os_error_line(exc: OSError) -> str:
+    """``PATH: what the system said``; for "File exists"/"Not a directory", which part of the path is a file."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is None:
+        return reason
+    path = Path(exc.filename)
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            return f"{path}: {blocker} is a file, not a folder"
+    return f"{path}: {reason}"
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:

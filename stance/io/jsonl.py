@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from stance.errors import StanceError, StanceWarning
+from stance.errors import StanceError, StanceWarning, StorageError
 
 
 def iter_jsonl(path: str | Path, *, allow_torn_tail: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -211,14 +211,14 @@ def replacing(path: str | Path, *, newline: str = "\n") -> Iterator[IO[str]]:
     _fsync_dir(path.parent)
 
 
-def _write_error(path: Path, exc: OSError) -> StanceError:
+def _write_error(path: Path, exc: OSError) -> StorageError:
     """One line naming the file the user asked for (not a temporary file) and what the system said."""
     reason = exc.strerror or str(exc) or type(exc).__name__
-    if isinstance(exc, FileExistsError) or exc.errno == 20:  # ENOTDIR: a file where a folder should be
-        blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
-        if blocker is not None and blocker != path:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):  # a file where a folder should be
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
             reason = f"{blocker} is a file, not a folder"
-    return StanceError(f"can't write: {reason}", path=path)
+    return StorageError(f"can't write: {reason}", path=path)
 
 
 def write_jsonl(path: str | Path, records: Iterable[Mapping[str, Any]]) -> int:

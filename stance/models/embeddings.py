@@ -91,6 +91,7 @@ class EmbeddingModel(ModelBase):
         "max_iter": 5000,
         "device": "auto",
     }
+    positive = ("max_length", "batch_size", "C", "max_iter")
 
     def __init__(self, config: dict[str, Any] | None = None, *, seed: int = 0) -> None:
         super().__init__(config, seed=seed)
@@ -155,5 +156,7 @@ class EmbeddingModel(ModelBase):
         marker = read_marker(run_dir)
         require_files(run_dir, [HEAD])
         model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
-        model.head = skops_io.load(run_dir / HEAD, TRUSTED)
+        from sklearn.linear_model import LogisticRegression
+
+        model.head = skops_io.load(run_dir / HEAD, TRUSTED, expected=LogisticRegression)
         return model

@@ -157,7 +157,12 @@ def load_predictor(
             raise StanceError("--fast runs on ONNX Runtime; drop --engine torch", field="--engine")
         from stance.models.onnx_engine import RECHECK_MARGIN, load_fast
 
-        return load_fast(model_dir, recheck_margin=RECHECK_MARGIN if fast_margin is None else fast_margin)
+        try:
+            return load_fast(model_dir, recheck_margin=RECHECK_MARGIN if fast_margin is None else fast_margin)
+        except StanceError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - as below, but --fast asked for ONNX: no fallback
+            raise StanceError(f"ONNX export failed: {_first_line(exc)}", path=model_dir) from None
     if fast_margin is not None:
         raise StanceError("--fast-margin applies to --fast only", field="--fast-margin")
     if engine == "torch" or (marker["model"] != "transformer" and engine == "auto"):
@@ -173,13 +178,17 @@ def load_predictor(
     except StanceError:
         raise
     except Exception as exc:  # noqa: BLE001 - torch's exporter fails in many ways; say which and fall back
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = _first_line(exc)
         if engine == "onnx":
             raise StanceError(f"ONNX export failed: {reason}", path=model_dir) from None
         warnings.warn(
             StanceWarning(f"ONNX export failed ({reason}); predicting with PyTorch", path=model_dir), stacklevel=2
         )
         return load_model(model_dir)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 class JsonlWriter:

@@ -137,6 +137,7 @@ class TransformerModel(ModelBase):
         "early_stopping_patience": 2,
         "device": "auto",
     }
+    positive = ("max_length", "epochs", "learning_rate", "batch_size", "eval_batch_size", "predict_batch_size")
 
     def __init__(self, config: dict[str, Any] | None = None, *, seed: int = 0) -> None:
         super().__init__(config, seed=seed)
