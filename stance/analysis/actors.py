@@ -125,7 +125,7 @@ def edges(table: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 def _csv_text(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     import io
 
-    from stance.predict import neutralise
+    from stance.models.predict import neutralise
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from stance.errors import StanceError
-from stance.jsonl import read_bytes_bounded
+from stance.io.jsonl import read_bytes_bounded
 from stance.models.common import MARKER, MAX_CONFIG_BYTES
 from stance.models.registry import available, config_file, model_class
 from stance.paths import Root

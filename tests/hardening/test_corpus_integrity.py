@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 
 from stance.annotate.store import gold_lock
 from stance.cli import app
-from stance.corpus.articles import corpus_lock, load_articles, load_sentences
+from stance.corpus.articles import load_sentences
 
 TEXT = (
     "title: Bank moves its call centre\n\n"
@@ -63,16 +64,22 @@ def test_4_add_on_a_full_disk_changes_nothing_and_a_retry_works(project, runner,
 
 
 def test_4_a_registered_article_without_its_sentences_is_named(project, runner):
-    """What an interrupted add of an older version left: every command names it and the repair."""
-    lines = project.sentences_file.read_text(encoding="utf-8").splitlines(keepends=True)
-    last = load_articles(project)[-1].id
-    project.sentences_file.write_text("".join(x for x in lines if f'"article": "{last}"' not in x), encoding="utf-8")
-    one_line_error(runner.invoke(app, ["corpus", "list"]), f"{last!r} has no sentences", "stance corpus split")
+    """What an interrupted add of an older version left (registered, no sentences): named, with the repair."""
+    from stance.corpus.articles import text_sha256
+
+    (project.corpus / "bank.txt").write_text(TEXT, encoding="utf-8")
+    record = {"id": "bank", "title": "Bank", "source_file": "bank.txt", "sha256": text_sha256(TEXT)}
+    with project.articles_file.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    one_line_error(runner.invoke(app, ["corpus", "list"]), "'bank' has no sentences", "stance corpus split")
     assert runner.invoke(app, ["corpus", "split"]).exit_code == 0
+    assert [s.index for s in load_sentences(project) if s.article == "bank"] == [0, 1, 2]
     assert runner.invoke(app, ["corpus", "list"]).exit_code == 0
 
 
 def test_5_add_and_split_take_the_corpus_lock(project, runner, article):
+    from stance.corpus.articles import corpus_lock
+
     before = corpus_bytes(project)
     with corpus_lock(project):
         one_line_error(runner.invoke(app, ["corpus", "add", str(article), "--no-suggest"]), "another command")
@@ -86,9 +93,9 @@ def test_5_split_force_takes_the_gold_lock_of_adjudicate(project, runner):
 
 
 def test_6_rewrites_keep_the_mode_and_new_files_follow_the_umask(project, runner, article, tmp_path):
-    from stance.annotations import load_gold, write_labels
-    from stance.predict import write_file
-    from stance.train import train_model
+    from stance.corpus.gold import load_gold, write_labels
+    from stance.models.predict import write_file
+    from stance.models.train import train_model
 
     os.chmod(project.gold_file, 0o664)
     os.chmod(project.sentences_file, 0o644)

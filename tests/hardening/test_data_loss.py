@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from stance.corpus.gold import load_gold
 from stance.cli import app
+from stance.corpus.gold import load_gold
 from stance.errors import StanceError
 from stance.models.predict import write_file
 from stance.models.train import train_model

@@ -15,7 +15,7 @@ import pytest
 
 from stance.cli import app
 from stance.models.common import MARKER
-from stance.train import train_model
+from stance.models.train import train_model
 
 ROWS = [
     {"text": "Moving the jobs abroad will save money.", "stance": "pro"},
@@ -82,12 +82,12 @@ def test_full_disk_in_split(project, runner, monkeypatch):
 
 def test_full_disk_on_stdout(tfidf_run, runner, monkeypatch):
     """A pipe to a full disk: the write to stdout fails, and that is one line too."""
-    import stance.predict
+    import stance.models.predict
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(stance.predict.JsonlWriter, "write", full)
+    monkeypatch.setattr(stance.models.predict.JsonlWriter, "write", full)
     one_line(runner.invoke(app, ["predict", str(tfidf_run), "Jobs go.", "-f", "jsonl"]), "No space left on device")
 
 

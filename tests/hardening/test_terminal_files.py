@@ -9,7 +9,7 @@ import json
 import pytest
 
 from stance.cli import app
-from stance.train import train_model
+from stance.models.train import train_model
 
 ESC_TITLE = "Bank \x1b]0;owned\x07moves \x1b[2Jjobs \u202eabroad"
 ESC_TEXT = 'The bank said: "We move \x1b[31mred\x1b[0m 300 jobs to Manila." The union objected strongly to it.\n'
