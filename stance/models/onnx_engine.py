@@ -225,6 +225,11 @@ def _cache_folder(run_dir: Path, stamp: dict[str, Any]) -> Path:
     return base / key
 
 
+def cache_folder(run_dir: str | Path) -> Path:
+    """Where the ONNX graphs of ``run_dir``'s current weights are (or will be) cached."""
+    return _cache_folder(Path(run_dir), weights_stamp(Path(run_dir)))
+
+
 def cached_onnx(run_dir: str | Path, precision: str = "float32") -> Path:
     """The ONNX file of ``run_dir`` in ``precision`` (float32 or int8), built on first use.
 
