@@ -156,8 +156,14 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
+#: Folders of the kernel's own entries: ``/dev/stdout`` is a link there even when it ends in a regular file.
+_SYSTEM = ("/dev/", "/proc/", "/sys/")
+
+
 def writes_through(path: Path) -> bool:
-    """Whether ``path`` is an existing target that is not a regular file (``/dev/null``, a FIFO, a tty)."""
+    """Whether ``path`` must be written in place: not a regular file (``/dev/null``, a FIFO, a tty), or the system's."""
+    if str(path.absolute()).startswith(_SYSTEM):
+        return True
     try:
         info = path.stat()
     except OSError:
@@ -172,9 +178,11 @@ def replacing(path: str | Path, *, newline: str = "\n") -> Iterator[IO[str]]:
     The text goes to a temporary file in the same folder, is fsynced and
     renamed over ``path``, so a crash, a full disk or an exception leaves the
     old file whole; the new file keeps the old one's permission bits (or the
-    umask's default). A target that is not a regular file is opened and
-    written through instead: renaming over ``/dev/null`` or a FIFO would
-    replace it. Errors name ``path``, never the temporary file.
+    umask's default). A target that is not a regular file, or lives under
+    ``/dev``, ``/proc`` or ``/sys``, is opened and written through instead:
+    renaming over ``/dev/null``, ``/dev/stdout`` or a FIFO would replace it.
+    A symlink keeps pointing where it did. Errors name ``path``, never the
+    temporary file.
     """
     path = Path(path)
     if writes_through(path):
@@ -186,20 +194,22 @@ def replacing(path: str | Path, *, newline: str = "\n") -> Iterator[IO[str]]:
         except OSError as exc:
             raise _write_error(path, exc) from None
         return
+    # A symlink to a regular file: replace the file it points to and keep the link.
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     tmp: str | None = None
     try:
         try:
-            mode = stat.S_IMODE(path.stat().st_mode)
+            mode = stat.S_IMODE(target.stat().st_mode)
         except FileNotFoundError:
             mode = _new_file_mode()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
         tmp = None
     except Discard:
         pass
@@ -208,7 +218,7 @@ def replacing(path: str | Path, *, newline: str = "\n") -> Iterator[IO[str]]:
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    _fsync_dir(target.parent)
 
 
 def _write_error(path: Path, exc: OSError) -> StorageError:

@@ -79,6 +79,22 @@ def test_2_a_symlink_to_a_device_is_written_through(tmp_path):
     assert link.is_symlink() and os.path.realpath(link) == os.devnull
 
 
+def test_2_links_stay_links_even_into_proc(tmp_path):
+    """/dev/stdout is a link to /proc/self/fd/1; renaming over it replaced the system's link (as root)."""
+    real = tmp_path / "real.jsonl"
+    real.write_text("old\n", encoding="utf-8")
+    with real.open("r+") as handle:
+        link = tmp_path / "stdout"
+        link.symlink_to(f"/proc/self/fd/{handle.fileno()}")
+        write_file(iter([{"text": "a"}]), link, "jsonl")
+        assert link.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8"))["text"] == "a"
+    plain = tmp_path / "plain-link.jsonl"
+    plain.symlink_to(real)
+    write_file(iter([{"text": "b"}]), plain, "jsonl")
+    assert plain.is_symlink() and json.loads(real.read_text(encoding="utf-8"))["text"] == "b"
+
+
 @pytest.mark.parametrize("flag", ["--input", "--article"])
 def test_3_output_equal_to_input_is_refused(tfidf_run, runner, tmp_path, flag):
     data = tmp_path / "labelled.csv"

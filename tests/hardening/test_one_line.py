@@ -144,7 +144,7 @@ def test_a_cuda_device_on_a_machine_without_one(tiny_run, runner, tmp_path, monk
 
 
 def test_fast_when_the_onnx_export_fails(tiny_run, runner, tmp_path, monkeypatch):
-    from stance.models import fast
+    from stance.models import onnx_engine as fast
 
     def broken(run_dir, target):
         raise RuntimeError("Unsupported: an operator\n" + "detail\n" * 120)
