@@ -54,7 +54,7 @@ def test_2_output_to_a_fifo_writes_through_and_keeps_the_fifo(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     count = write_file(iter([{"text": "a", "stance": "pro"}]), fifo, "jsonl")
     reader.join(timeout=10)
