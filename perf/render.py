@@ -179,7 +179,7 @@ def markdown(r: dict[str, Any]) -> str:
             f"{t['score_float32']:.2f}"
             + (f" (ONNX Runtime float32 {t['score_onnx_float32']:.2f})" if "score_onnx_float32" in t else "")
             + f", `--fast` {t['score_int8']:.2f} (change {delta:+.2f}; {_yes(abs(delta) <= 0.5)} for within 0.5).",
-            f"- One-off, cached in `RUN/onnx/` and not in the times above: the float32 ONNX export took "
+            f"- One-off, cached in `~/.cache/stance/onnx/` and not in the times above: the float32 ONNX export took "
             f"{t['export_seconds']} s"
             + (f" and the int8 quantisation {t['quantise_seconds']} s." if "quantise_seconds" in t else "."),
             "",

@@ -39,9 +39,9 @@ def bench(run_dir: Path, *, target: str, sentences: int = 5000, repeats: int = 5
     texts = cycle_texts([r["text"] for r in tweeteval_rows("test") + tweeteval_rows("train")], sentences)
     source = write_lines(WORK / f"throughput-{sentences}.txt", texts)
     outputs = {k: WORK / f"throughput-{k}.out" for k in ("naive", "predict", "torch", "fast")}
-    from stance.models.onnx_engine import CACHE, cached_onnx
+    from stance.models.onnx_engine import cache_folder, cached_onnx
 
-    shutil.rmtree(run_dir / CACHE, ignore_errors=True)
+    shutil.rmtree(cache_folder(run_dir), ignore_errors=True)
     started = time.perf_counter()
     cached_onnx(run_dir, "float32")
     export_seconds = time.perf_counter() - started

@@ -36,6 +36,14 @@ class StanceError(Exception):
         return f"{where}{field}{self.message}"
 
 
+class StorageError(StanceError):
+    """A file could not be written (a full disk, a read-only folder).
+
+    Unlike a wrong key in a session, this stops the command: carrying on
+    would show labels as taken that are not on disk.
+    """
+
+
 class StanceWarning(UserWarning):
     """Something a user should know that is not fatal, located like :class:`StanceError`.
 

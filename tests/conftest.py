@@ -18,6 +18,14 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """ONNX graphs go to a throw-away cache, never the user's ~/.cache/stance."""
+    import os
+
+    os.environ["STANCE_CACHE_DIR"] = str(tmp_path_factory.mktemp("stance-cache"))
+
+
 @pytest.fixture
 def repo_root() -> Root:
     """The repository's own data (read only)."""

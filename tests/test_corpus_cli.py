@@ -32,12 +32,12 @@ NEW_TEXT = (
 
 
 def snapshot(root) -> dict[str, str]:
-    """Every file under corpus/ and annotations/ and a hash of its bytes."""
+    """Every file under corpus/ and annotations/ and a hash of its bytes (lock files are not data)."""
     return {
         str(p.relative_to(root.path)): hashlib.sha256(p.read_bytes()).hexdigest()
         for folder in (root.corpus, root.annotations)
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.suffix != ".lock"
     }
 
 
@@ -456,26 +456,27 @@ def test_a_file_where_the_corpus_folder_should_be_is_one_line_error(empty_projec
     assert empty_project.corpus.read_text() == "not a folder"
 
 
-def test_add_interrupted_before_its_sentences_is_repaired_by_split(project, runner, tmp_path, monkeypatch):
-    """A crash between the article record and its sentences: `corpus split` restores them, labels untouched."""
+def test_add_interrupted_before_its_registration_is_named_and_repaired(project, runner, tmp_path, monkeypatch):
+    """A crash after the sentences, before the article record: commands name it, split or a retry repairs it."""
     import stance.corpus.articles
 
     path = write_bytes(tmp_path, "manila.txt", NEW_TEXT.encode())
-    real_append = stance.corpus.articles.append_jsonl
+    real_write = stance.corpus.articles.write_jsonl
 
-    def crash_on_sentences(target, records):
-        if Path(target) == project.sentences_file:
+    def crash_on_articles(target, records):
+        if Path(target) == project.articles_file:
             raise KeyboardInterrupt  # stands in for the process dying here
-        return real_append(target, records)
+        return real_write(target, records)
 
-    monkeypatch.setattr(stance.corpus.articles, "append_jsonl", crash_on_sentences)
+    monkeypatch.setattr(stance.corpus.articles, "write_jsonl", crash_on_articles)
     with pytest.raises(KeyboardInterrupt):
         stance.corpus.articles.add_article(project, path, title="Manila", article_id="manila")
-    monkeypatch.setattr(stance.corpus.articles, "append_jsonl", real_append)
+    monkeypatch.setattr(stance.corpus.articles, "write_jsonl", real_write)
 
     gold_before = project.gold_file.read_bytes()
-    assert invoke(runner, "corpus", "split", "--check").exit_code == 1
+    assert_one_line_error(invoke(runner, "corpus", "list"), "'manila', which articles.jsonl does not register")
     assert invoke(runner, "corpus", "split").exit_code == 0
-    assert [s.index for s in load_sentences(project) if s.article == "manila"] == [0, 1, 2]
+    assert [s for s in load_sentences(project) if s.article == "manila"] == []
     assert project.gold_file.read_bytes() == gold_before
-    assert_one_line_error(invoke(runner, "corpus", "add", str(path), "--title", "Manila"), "already exists")
+    assert invoke(runner, "corpus", "add", str(path), "--title", "Manila", "--no-suggest").exit_code == 0
+    assert [s.index for s in load_sentences(project) if s.article == "manila"] == [0, 1, 2]

@@ -94,20 +94,24 @@ def test_an_unknown_precision_is_refused(run_dir):
         onnx_engine.cached_onnx(run_dir, "fp16")
 
 
-def test_cache_is_reused_and_rebuilt_when_the_weights_change(run_dir):
+def test_cache_is_reused_and_rebuilt_when_the_weights_change(run_dir, tmp_path):
+    import shutil
+
     first = onnx_engine.cached_int8(run_dir)
     built = first.stat().st_mtime_ns
     float_built = onnx_engine.cached_onnx(run_dir).stat().st_mtime_ns
     assert onnx_engine.cached_int8(run_dir).stat().st_mtime_ns == built  # reused
     assert onnx_engine.cached_onnx(run_dir, "float32").stat().st_mtime_ns == float_built
-    stamp = json.loads((run_dir / onnx_engine.CACHE / onnx_engine.STAMP).read_text())
-    stamp["size"] += 1  # as if the model had been retrained
-    (run_dir / onnx_engine.CACHE / onnx_engine.STAMP).write_text(json.dumps(stamp))
-    assert onnx_engine.cached_int8(run_dir).stat().st_mtime_ns != built
-    # both graphs rebuilt from the new weights
-    assert onnx_engine.cached_onnx(run_dir).stat().st_mtime_ns != float_built
-    stamp_file = run_dir / onnx_engine.CACHE / onnx_engine.STAMP
-    assert json.loads(stamp_file.read_text()) == onnx_engine.weights_stamp(run_dir)
+    assert json.loads((first.parent / onnx_engine.STAMP).read_text()) == onnx_engine.weights_stamp(run_dir)
+    copy = tmp_path / "copy"
+    shutil.copytree(run_dir, copy)
+    assert onnx_engine.cached_int8(copy) == first  # keyed on content: a copy of the model shares the cache
+    weights = copy / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 1  # as if the model had been retrained (same name, size)
+    weights.write_bytes(bytes(data))
+    assert onnx_engine.cached_int8(copy) != first  # a new key: both graphs rebuilt from the new weights
+    assert onnx_engine.cached_onnx(copy).parent != onnx_engine.cached_onnx(run_dir).parent
 
 
 @pytest.mark.parametrize("flag", ["--fast", "--engine=onnx"])

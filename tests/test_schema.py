@@ -253,16 +253,13 @@ def test_installed_command_reports_bad_file_without_traceback(project):
 # --- torn last line and the dataset ---------------------------------------------------
 
 
-def test_cli_warns_about_a_torn_last_line_and_goes_on(project, runner):
+def test_cli_stops_at_a_bad_last_line_of_a_rewritten_file(project, runner):
+    """sentences.jsonl is only rewritten whole, so a bad last line is not a torn append: FILE:LINE, exit 1."""
     lines = project.sentences_file.read_text(encoding="utf-8").splitlines()
     project.sentences_file.write_text("\n".join(lines) + '\n{"sent_id": "x:000", "arti', encoding="utf-8")
     result = runner.invoke(app, ["corpus", "list", "--json"])
-    assert result.exit_code == 0, result.output
-    assert result.stderr.strip() == (
-        f"warning: {project.sentences_file}:{len(lines) + 1}: skipped a torn last line (an interrupted write); "
-        "the next append moves it to sentences.jsonl.torn"
-    )
-    assert sum(row["sentences"] for row in json.loads(result.stdout)) == len(lines)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {project.sentences_file}:{len(lines) + 1}: bad JSON")
 
 
 def test_labelled_rows_and_dataset(project):

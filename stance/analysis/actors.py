@@ -125,6 +125,8 @@ def edges(table: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 def _csv_text(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     import io
 
+    from stance.models.predict import neutralise
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
@@ -135,7 +137,7 @@ def _csv_text(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
         for key, value in row.items():
             if isinstance(value, float):
                 row[key] = f"{value:.4f}"
-        writer.writerow({c: row.get(c) for c in columns})
+        writer.writerow({c: neutralise(row.get(c)) for c in columns})  # speaker names are text from articles
     return buffer.getvalue()
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from stance.corpus.gold import validate_label
 from stance.errors import StanceError
-from stance.io.jsonl import append_jsonl, iter_jsonl
+from stance.io.jsonl import append_jsonl, iter_jsonl, read_bytes_bounded
 from stance.paths import Root
 from stance.schema import Label
 
@@ -34,8 +34,16 @@ _HISTORY_FIELDS = ("type", "time")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
+#: Longest annotator name: it names a file (and a lock file), and file names have a limit.
+MAX_NAME_LENGTH = 64
+
+
 def check_annotator(name: str) -> str:
     """Refuse annotator names that could not be a file name under annotators/."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise StanceError(
+            f"annotator name is {len(name)} characters long; at most {MAX_NAME_LENGTH}", field="annotator"
+        )
     if not name or not NAME_RE.fullmatch(name) or name.startswith("."):
         raise StanceError(
             f"annotator name {name!r} is not allowed: use letters, digits, '.', '_' or '-'",
@@ -81,7 +89,7 @@ def append_records(root: Root, annotator: str, records: Iterable[dict[str, Any]]
 def read_history(path: str | Path, *, known_ids: set[str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line, record)`` of a history file, each record validated."""
     path = Path(path)
-    for line, record in iter_jsonl(path):
+    for line, record in iter_jsonl(path, allow_torn_tail=True):  # append-only: a kill can tear the last line
         kind = record.get("type", LABEL)
         if kind not in RECORD_TYPES:
             raise StanceError(
@@ -180,15 +188,20 @@ def file_lock(path: Path, busy: str, advice: str) -> Iterator[None]:
         os.close(fd)
 
 
+MAX_ALIASES_BYTES = 16 << 20
+
+
 def load_aliases(root: Root) -> dict[str, str]:
     """The project's speaker aliases, ``annotations/speaker_aliases.json`` (``{"alias": "canonical"}``)."""
     path = root.annotations / "speaker_aliases.json"
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bytes_bounded(path, "JSON", limit=MAX_ALIASES_BYTES).decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise StanceError(f"bad JSON: {exc.msg}", path=path, line=exc.lineno) from None
+    except UnicodeDecodeError:
+        raise StanceError("not UTF-8 text", path=path) from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise StanceError('expected an object of "alias": "canonical name" strings', path=path)
     return data

@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from stance.annotate.adjudicate import Disagreement, describe
 from stance.annotate.session import SCHEME, Session
-from stance.errors import StanceError
+from stance.errors import StanceError, StorageError
 from stance.schema import Label
 
 STYLE = {"pro": "green", "anti": "red", "neutral": "bright_black"}
@@ -191,6 +191,8 @@ def run(
                 session.set_speaker_type(kind)
             else:
                 console.print(f"[yellow]unknown key {escape(_key_name(key))!s}; press ? for help[/]")
+        except StorageError:
+            raise  # the label is not on disk: stop, never carry on as if it were
         except StanceError as exc:
             console.print(f"[yellow]{escape(str(exc))}[/]")
     progress = session.progress()

@@ -26,6 +26,7 @@ from stance.cli import predict as predict_cli
 from stance.cli import speakers as speakers_cli
 from stance.cli import train as train_cli
 from stance.cli._common import StanceGroup
+from stance.errors import StanceError
 
 app = typer.Typer(
     name="stance",
@@ -62,7 +63,7 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     root: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--root", envvar="STANCE_ROOT", help="Project root holding corpus/, annotations/ and models/."),
     ] = None,
     version: Annotated[
@@ -70,7 +71,27 @@ def _root(
     ] = False,
 ) -> None:
     """Who says what about offshoring: corpus, labels, models and evaluation."""
-    ctx.obj = {"root": root}
+    _safe_streams()
+    if root is not None and not root.strip():
+        # An empty --root is a script's unset variable, not "the current folder".
+        raise StanceError("is empty; give the project folder (or leave --root out)", field="--root")
+    ctx.obj = {"root": Path(root) if root is not None else None}
+
+
+def _safe_streams() -> None:
+    """Let output that the terminal's encoding can't show come out escaped, not as a UnicodeEncodeError.
+
+    With ``PYTHONIOENCODING=ascii`` (or a C locale) every "·" of a table
+    would otherwise end the command with a traceback.
+    """
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a closed or detached stream
+                pass
 
 
 def main() -> None:

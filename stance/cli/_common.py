@@ -8,21 +8,54 @@ below becomes one line on stderr and exit code 1, never a traceback.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import warnings
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import click
 import typer
 from rich.console import Console
+from rich.segment import Segment
 from rich.text import Text
 from typer.core import TyperGroup
 
 from stance.errors import StanceError, StanceWarning
 from stance.paths import Root, find_root
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+#: Characters that steer a terminal instead of showing: C0/C1 controls (ESC starts a sequence that can
+#: retitle the window, clear the screen or fake output) and the bidirectional overrides that reorder text.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every terminal control character shown escaped (``\\x1b``); newlines and tabs stay."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
+class SafeConsole(Console):
+    """A rich console that never passes a control character of the data to the terminal.
+
+    Article titles, sentences and predict input are data from anywhere; an
+    escape sequence in them would reach the terminal raw. Every text segment
+    is escaped with :func:`printable` on its way out, whatever printed it
+    (tables, errors, the annotation screen); rich's own control segments
+    (cursor moves of a progress bar) and styles are left alone.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(printable(segment.text), segment.style, segment.control)
+            for segment in buffer
+        )
+
+
+console = SafeConsole(highlight=False)
+err_console = SafeConsole(stderr=True, highlight=False)
 
 STANCE_STYLE = {"pro": "green", "anti": "red", "neutral": "bright_black", None: "yellow"}
 
@@ -42,12 +75,24 @@ class StanceGroup(TyperGroup):
         except BrokenPipeError:  # `stance ... | head`
             sys.stderr.close()
             raise typer.Exit(0) from None
-        except (PermissionError, IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
-            # The file system refused (a read-only folder, a file where a folder should be):
-            # the user's environment, not a bug, so one line naming the path.
-            where = f"{exc.filename}: " if exc.filename else ""
-            err_console.print(Text.assemble(("error:", "bold red"), f" {where}{exc.strerror}"), soft_wrap=True)
+        except OSError as exc:
+            # The system refused (a read-only folder, a file where a folder should be, a full
+            # disk): the user's environment, not a bug, so one line naming the path.
+            err_console.print(Text.assemble(("error:", "bold red"), " ", os_error_line(exc)), soft_wrap=True)
             raise typer.Exit(1) from None
+
+
+def os_error_line(exc: OSError) -> str:
+    """``PATH: what the system said``; for "File exists"/"Not a directory", which part of the path is a file."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is None:
+        return reason
+    path = Path(exc.filename)
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            return f"{path}: {blocker} is a file, not a folder"
+    return f"{path}: {reason}"
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from stance.cli._common import STANCE_STYLE, console, err_console, get_root, new_app, print_json
-from stance.corpus.articles import add_article, get_article, load_sentences, split_corpus
+from stance.corpus.articles import add_article, corpus_lock, get_article, load_sentences, split_corpus
 from stance.corpus.gold import load_gold, write_labels
 from stance.corpus.summary import corpus_summary
 from stance.errors import StanceError
@@ -105,9 +106,7 @@ def _stacked_table(rows: list[dict], *, width: int) -> Table:
 
 
 def _counts_line(row: dict, *, origin: bool) -> str:
-    counts = f"{row['sentences']} sentences, {row['labelled']} labelled: " + ", ".join(
-        f"{row[s]} {s}" for s in STANCES
-    )
+    counts = f"{row['sentences']} sentences, {row['labelled']} labelled: " + ", ".join(f"{row[s]} {s}" for s in STANCES)
     return f"{row['origin']} · {counts}" if origin else counts
 
 
@@ -223,9 +222,21 @@ def split_cmd(
 ) -> None:
     """Re-derive the sentence table from the raw texts (deterministic)."""
     root = get_root(ctx)
+    if check:
+        _split(root, force=False, check=True)
+        return
+    from stance.annotate.store import gold_lock
+
+    # The corpus lock keeps a concurrent `corpus add` out; --force rewrites
+    # gold.jsonl, so it also holds the lock `adjudicate` holds while deciding.
+    with corpus_lock(root), gold_lock(root) if force else nullcontext():
+        _split(root, force=force, check=False)
+
+
+def _split(root: Root, *, force: bool, check: bool) -> None:
     # Labels are checked against the current table (a label for a sentence
     # that does not exist is an error); with no table yet there is nothing to check.
-    table = load_sentences(root)
+    table = load_sentences(root, check=False)  # a half-added article is what a split repairs
     gold = load_gold(root, known_ids={s.sent_id for s in table} if table else None)
     held = _annotator_labelled_ids(root)
     result = split_corpus(root, labelled_ids=set(gold) | set(held), write=not check)

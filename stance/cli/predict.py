@@ -23,7 +23,9 @@ def predict_cmd(
     article: Annotated[
         Path | None, typer.Option("--article", help="A new article (.txt): split into sentences, speakers filled.")
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout ('-' is stdout).")
+    ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -47,6 +49,14 @@ def predict_cmd(
             "(0 = pure int8; default 0.1).",
         ),
     ] = None,
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            "--raw-csv",
+            help="CSV: keep cells that start with = + - @ as they are (by default they get a leading ' so a "
+            "spreadsheet shows them as text instead of running them as formulas).",
+        ),
+    ] = False,
     engine: Annotated[
         str,
         typer.Option(
@@ -72,6 +82,11 @@ def predict_cmd(
         raise StanceError("nothing to predict: give sentences, --input FILE or --article FILE")
     if len(sources) > 1:
         raise StanceError(f"give only one of TEXT, --input and --article (got {' and '.join(sources)})")
+    if output is not None and str(output) == "-":
+        output = None  # `-o -`: stdout, as most tools read it
+    source = article or input_file
+    if output is not None and source is not None and _same_file(output, source):
+        raise StanceError(f"the output is the same file as {source}; write to another file", path=output)
     if fmt is None:
         if output is not None:
             fmt = "csv" if output.suffix.lower() == ".csv" else "jsonl"
@@ -97,15 +112,23 @@ def predict_cmd(
             rows = list(results)
             count = len(rows)
         elif output is None:
-            count = write_records(results, sys.stdout, fmt)
+            count = write_records(results, sys.stdout, fmt, csv_safe=not raw_csv)
         else:
-            count = write_file(results, output, fmt)
+            count = write_file(results, output, fmt, csv_safe=not raw_csv)
     if count == 0:
         raise StanceError("no sentences in the input", path=where)
     if fmt == "table":
         _print_table(rows)
     elif output is not None:
         err_console.print(f"{count} sentences -> {output}")
+
+
+def _same_file(output: Path, source: Path) -> bool:
+    """Whether ``output`` names ``source`` (through any path spelling, symlink or hard link)."""
+    try:
+        return output.exists() and output.samefile(source)
+    except OSError:
+        return False
 
 
 def count_lines(path: Path) -> int | None:
@@ -161,6 +184,7 @@ def _progress(total: int | None = None) -> Iterator[Callable[[int], None] | None
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from stance.models.predict import PROBA_COLUMNS
 
@@ -175,10 +199,10 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         table.add_column(column, justify="right")
     for number, row in enumerate(rows, start=1):
         stance = row["stance"]
-        cells = [str(number)]
+        cells: list[Any] = [str(number)]
         if show_speaker:
-            cells.append(row.get("speaker") or "")
-        cells += [row["text"], f"[{STANCE_STYLE[stance]}]{stance}[/]"]
+            cells.append(Text(row.get("speaker") or ""))  # Text, not markup: input is data ("[IT]")
+        cells += [Text(row["text"]), Text(stance, style=STANCE_STYLE[stance])]
         cells += [f"{row[c]:.2f}" for c in PROBA_COLUMNS]
         table.add_row(*cells)
     console.print(table)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.corpus.splitter import parse_header, split_article
 from stance.errors import StanceError
-from stance.io.jsonl import append_jsonl, atomic_write_text, iter_jsonl, write_jsonl
+from stance.io.jsonl import atomic_write_text, iter_jsonl, read_bytes_bounded, write_jsonl
 from stance.paths import Root
 from stance.schema import COLLECTIONS, ORIGINS, SLUG_RE, Article, Sentence, sent_id
 
@@ -78,15 +80,21 @@ def text_sha256(raw: str) -> str:
     return hashlib.sha256(" ".join(raw.split()).encode("utf-8")).hexdigest()
 
 
+#: The largest article text accepted (a news article is tens of kilobytes).
+MAX_TEXT_BYTES = 16 << 20
+
+
 def read_text_file(path: str | Path) -> str:
-    """Read a new article: UTF-8 text, not empty, not binary; else one clear error."""
+    """Read a new article: a regular UTF-8 text file, not empty, not binary; else one clear error.
+
+    A symlink is refused (it could pull ``/etc/passwd`` into a corpus that is
+    shared and committed), and so is anything that is not a regular file: a
+    FIFO would hang, a device would never end.
+    """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise StanceError("file not found", path=path) from None
-    except IsADirectoryError:
-        raise StanceError("is a folder, not a text file", path=path) from None
+    if path.is_symlink():
+        raise StanceError("is a symbolic link; give the text file itself", path=path)
+    data = read_bytes_bounded(path, "text", limit=MAX_TEXT_BYTES)
     if b"\x00" in data:
         raise StanceError("looks binary (contains NUL bytes), expected UTF-8 text", path=path)
     try:
@@ -161,10 +169,19 @@ def get_article(root: Root, article_id: str) -> Article:
     raise StanceError(f"Can't find article {article_id!r}. Available: {names}")
 
 
-def load_sentences(root: Root, *, path: Path | None = None) -> list[Sentence]:
-    """The sentence table, validated (fields, types, unique ids)."""
+def load_sentences(root: Root, *, path: Path | None = None, check: bool = True) -> list[Sentence]:
+    """The sentence table, validated (fields, types, unique ids).
+
+    With ``check`` (for the project's own table), the table must match the
+    registered articles: sentences of an unregistered article, or an
+    article without sentences, are what an interrupted ``corpus add`` of an
+    older version left, and are named with the command that repairs them.
+    """
+    own = path is None
     path = path or root.sentences_file
     if not path.exists():
+        if own and check:
+            _check_registered(root, [])
         return []
     sentences: list[Sentence] = []
     seen: set[str] = set()
@@ -182,7 +199,32 @@ def load_sentences(root: Root, *, path: Path | None = None) -> list[Sentence]:
             raise StanceError(f"duplicate sentence id {record['sent_id']!r}", path=path, line=line, field="sent_id")
         seen.add(record["sent_id"])
         sentences.append(Sentence(**{name: record[name] for name in _SENTENCE_FIELDS}))
+    if own and check:
+        _check_registered(root, sentences)
     return sentences
+
+
+def _check_registered(root: Root, sentences: list[Sentence]) -> None:
+    """Refuse a table whose articles differ from articles.jsonl (see :func:`load_sentences`)."""
+    registered = [article.id for article in load_articles(root)]
+    known = set(registered)
+    for sentence in sentences:
+        if sentence.article not in known:
+            raise StanceError(
+                f"sentences of article {sentence.article!r}, which articles.jsonl does not register (an "
+                "interrupted `corpus add`?); run `stance corpus split` to drop them, then add the article again",
+                path=root.sentences_file,
+                field="article",
+            )
+    have = {sentence.article for sentence in sentences}
+    for article_id in registered:
+        if article_id not in have:
+            raise StanceError(
+                f"article {article_id!r} has no sentences in the table (an interrupted `corpus add`?); "
+                "run `stance corpus split` to re-derive them",
+                path=root.sentences_file,
+                field="article",
+            )
 
 
 def make_sentences(article_id: str, raw: str) -> list[Sentence]:
@@ -236,6 +278,33 @@ def add_article(
         raise StanceError(f"unknown origin {origin!r}; allowed: {', '.join(ORIGINS)}", field="origin")
     if not SLUG_RE.fullmatch(collection):
         raise StanceError(f"{collection!r} is not a slug (e.g. {', '.join(COLLECTIONS)})", field="collection")
+    with corpus_lock(root):
+        return _add_locked(
+            root, raw, path, article_id, title, title_note, source, publication, date, origin, collection
+        )
+
+
+def _add_locked(
+    root: Root,
+    raw: str,
+    path: str | Path,
+    article_id: str,
+    title: str,
+    title_note: str | None,
+    source: str | None,
+    publication: str | None,
+    date: str | None,
+    origin: str,
+    collection: str,
+) -> tuple[Article, list[Sentence]]:
+    """:func:`add_article` under the corpus lock: checks, then three atomic writes, the registration last.
+
+    The raw text and the sentence table are written before the article is
+    registered in articles.jsonl, so a kill or a full disk at any moment
+    leaves either the corpus as it was or the article fully added; at worst
+    an unregistered text and its sentences, which a retry replaces (and
+    which :func:`load_sentences` names until then).
+    """
     existing = load_articles(root)
     digest = text_sha256(raw)
     for other in existing:
@@ -258,11 +327,38 @@ def add_article(
         title_note=title_note,
         collection=collection,
     )
-    root.corpus.mkdir(parents=True, exist_ok=True)
+    table = [s for s in load_sentences(root, check=False) if s.article != article_id]  # drop a failed add's
     atomic_write_text(root.corpus / f"{article_id}.txt", raw)
-    append_jsonl(root.articles_file, [article.to_dict()])
-    append_jsonl(root.sentences_file, [s.to_dict() for s in sentences])
+    write_jsonl(root.sentences_file, [s.to_dict() for s in (*table, *sentences)])
+    write_jsonl(root.articles_file, [*(a.to_dict() for a in existing), article.to_dict()])
     return article, sentences
+
+
+@contextmanager
+def corpus_lock(root: Root) -> Iterator[None]:
+    """Hold the corpus lock while changing corpus/ (``corpus add``, ``corpus split``).
+
+    Two adds at once would each rewrite the tables from what they read, and
+    one article would be lost or stored twice; the second is refused instead.
+    The lock is a ``flock`` on the project root folder itself, so taking it
+    creates no file (a refused add changes nothing) and the kernel drops it
+    when its holder dies.
+    """
+    import fcntl
+    import os
+
+    fd = os.open(root.path, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StanceError(
+                "another command (corpus add or split) is changing the corpus; try again when it is done",
+                path=root.corpus,
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 @dataclass
@@ -284,7 +380,7 @@ def split_corpus(root: Root, *, labelled_ids: set[str] | None = None, write: boo
     silently attached to another sentence. The caller decides what to do with
     stale labels (see ``stance corpus split --force``).
     """
-    old = {s.sent_id: s for s in load_sentences(root)}
+    old = {s.sent_id: s for s in load_sentences(root, check=False)}
     new: list[Sentence] = []
     for article in load_articles(root):
         new.extend(make_sentences(article.id, article_text(root, article.id)))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stance.models.common import MARKER
+from stance.errors import StanceError
+from stance.io.jsonl import read_bytes_bounded
+from stance.models.common import MARKER, MAX_CONFIG_BYTES
 from stance.models.registry import available, config_file, model_class
 from stance.paths import Root
 
@@ -22,11 +24,11 @@ def model_catalog(root: Root) -> dict[str, Any]:
         for marker in sorted(root.models.glob(f"*/{MARKER}")):
             run_dir = marker.parent
             record: dict[str, Any] = {"path": str(run_dir), "model": None}
-            try:
-                record["model"] = json.loads(marker.read_text(encoding="utf-8")).get("model")
-                meta = json.loads((run_dir / "meta.json").read_text(encoding="utf-8"))
+            try:  # a listing shows what it can: a broken, FIFO or /dev/zero marker leaves the row blank
+                record["model"] = json.loads(read_bytes_bounded(marker, "JSON", limit=MAX_CONFIG_BYTES)).get("model")
+                meta = json.loads(read_bytes_bounded(run_dir / "meta.json", "JSON", limit=MAX_CONFIG_BYTES))
                 record.update(rows=meta.get("data", {}).get("rows"), date=meta.get("date"))
-            except (OSError, ValueError, AttributeError):
+            except (OSError, ValueError, AttributeError, StanceError):
                 pass
             runs.append(record)
     return {"models": models, "runs": runs}

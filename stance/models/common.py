@@ -9,13 +9,14 @@ because a silently skipped row changes the model without telling anyone.
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance.errors import StanceError
-from stance.io.jsonl import atomic_write_text
+from stance.io.jsonl import atomic_write_text, read_bytes_bounded
 from stance.models.base import Rows
 from stance.schema import STANCES
 
@@ -159,10 +160,10 @@ def read_marker(run_dir: Path) -> dict[str, Any]:
     if not run_dir.is_dir():
         raise StanceError("not a directory; give the folder a model was saved to", path=run_dir)
     marker = run_dir / MARKER
-    if not marker.is_file():
+    if not marker.exists() and not marker.is_symlink():
         raise StanceError(f"not a stance model directory (no {MARKER}); train one with `stance train`", path=run_dir)
     try:
-        record = json.loads(marker.read_text(encoding="utf-8"))
+        record = json.loads(read_bytes_bounded(marker, "model marker", limit=MAX_CONFIG_BYTES))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise StanceError(f"unreadable model marker: {exc}", path=marker) from None
     if not isinstance(record, dict) or not isinstance(record.get("model"), str):
@@ -171,6 +172,12 @@ def read_marker(run_dir: Path) -> dict[str, Any]:
         raise StanceError(f"labels {record.get('labels')} differ from {list(STANCES)}", path=marker, field="labels")
     if not isinstance(record.get("config", {}), dict):
         raise StanceError("expected a table", path=marker, field="config")
+    seed = record.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise StanceError(f"expected an integer, got {seed!r}", path=marker, field="seed")
+    from stance.models.registry import checked_run_config
+
+    record["config"] = checked_run_config(record["model"], record.get("config", {}), path=marker)
     return record
 
 
@@ -179,6 +186,54 @@ def require_files(run_dir: Path, names: list[str]) -> None:
     for name in names:
         if not (Path(run_dir) / name).is_file():
             raise StanceError(f"incomplete model directory: {name} is missing", path=run_dir)
+
+
+#: Weight files that unpickle (or otherwise deserialise code) when loaded; only safetensors are read.
+PICKLED = ("pytorch_model.bin", "tf_model.h5", "model.ckpt.index", "flax_model.msgpack")
+
+
+def check_model_folder(folder: Path) -> None:
+    """Refuse a model folder that would make loading it run code, with one line.
+
+    Two ways in: weights in a pickle-based format (``pytorch_model.bin``; a
+    crafted pickle runs code when torch reads it) with no safetensors beside
+    them, and ``auto_map`` in a config, which points transformers at Python
+    files in the folder (it asks "run the custom code? [y/N]", and a "y"
+    runs them). Both are refused before transformers is asked to load
+    anything; the folder's sub-folders (sentence-transformers modules) are
+    checked too.
+    """
+    folder = Path(folder)
+    for place in (folder, *sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))):
+        for entry in place.iterdir():
+            try:
+                special = not (stat.S_ISREG(entry.stat().st_mode) or stat.S_ISDIR(entry.stat().st_mode))
+            except OSError:
+                continue  # a dangling link: the loader names what it misses
+            if special:  # a FIFO would hang the loader, /dev/zero would never end
+                raise StanceError("not a regular file (a device, FIFO or socket) in a model folder", path=entry)
+        if not any(place.glob("*.safetensors")):
+            pickled = [name for name in PICKLED if (place / name).exists()]
+            if pickled:
+                raise StanceError(
+                    f"refusing pickled weights ({pickled[0]}); only safetensors are loaded", path=place / pickled[0]
+                )
+        for config in sorted(place.glob("*config*.json")):
+            try:
+                record = json.loads(read_bytes_bounded(config, "JSON config", limit=MAX_CONFIG_BYTES))
+            except (ValueError, UnicodeDecodeError):
+                continue  # not ours to judge; the loader reports a broken config
+            if isinstance(record, dict) and "auto_map" in record:
+                raise StanceError(
+                    "refusing a model folder that asks to run its own Python code (auto_map); "
+                    "stance never runs a model folder's code",
+                    path=config,
+                    field="auto_map",
+                )
+
+
+#: A model's JSON config is kilobytes; a larger one (or a symlink to /dev/zero) is not read.
+MAX_CONFIG_BYTES = 8 << 20
 
 
 def base_model_path(value: str) -> str:
@@ -196,12 +251,22 @@ def base_model_path(value: str) -> str:
 
 
 def pick_device(value: str) -> str:
-    """``"auto"`` -> ``"cuda"`` when a GPU is there, else ``"cpu"``; anything else as given."""
-    if value != "auto":
-        return value
+    """``"auto"`` -> ``"cuda"`` when a GPU is there, else ``"cpu"``; a device this machine lacks is an error."""
     import torch
 
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    if value == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        device = torch.device(value)
+    except (RuntimeError, ValueError):
+        raise StanceError(f"unknown device {value!r}; use auto, cpu, cuda or cuda:N", field="device") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise StanceError(
+            f"device {value!r}, but this machine has no CUDA GPU; use device = 'auto' or 'cpu'", field="device"
+        )
+    if device.type not in ("cpu", "cuda"):
+        raise StanceError(f"unsupported device {value!r}; use auto, cpu, cuda or cuda:N", field="device")
+    return value
 
 
 @contextmanager
@@ -225,9 +290,28 @@ class ModelBase:
     #: The allowed config keys with their default values (the schema of models/<name>.toml).
     defaults: dict[str, Any] = {}
 
+    #: Config keys whose value (or every value, for a list) must be greater than zero.
+    positive: tuple[str, ...] = ()
+    #: Pairs of config keys ``(low, high)`` that must keep ``low <= high``.
+    ordered: tuple[tuple[str, str], ...] = ()
+
     def __init__(self, config: Mapping[str, Any] | None = None, *, seed: int = 0) -> None:
         self.config: dict[str, Any] = {**self.defaults, **dict(config or {})}
         self.seed = seed
+        self.check_config()
+
+    def check_config(self) -> None:
+        """Refuse values no model can use (``C = -1``, ``hash_features = 0``) before a library trips on them."""
+        for key in self.positive:
+            values = self.config.get(key)
+            for value in values if isinstance(values, list) else [values]:
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and not value > 0:
+                    raise StanceError(f"must be greater than 0, got {value!r}", field=key)
+        for low, high in self.ordered:
+            if self.config.get(low, 0) > self.config.get(high, 0):
+                raise StanceError(
+                    f"{low} = {self.config[low]!r} is larger than {high} = {self.config[high]!r}", field=low
+                )
 
     def predict_proba(self, rows: Rows) -> np.ndarray:  # pragma: no cover - every model overrides it
         raise NotImplementedError

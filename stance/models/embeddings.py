@@ -26,6 +26,7 @@ from stance.models.base import Rows
 from stance.models.common import (
     ModelBase,
     base_model_path,
+    check_model_folder,
     check_trainable,
     class_counts,
     compose_all,
@@ -64,6 +65,8 @@ def encoder(base_model: str, device: str, max_length: int) -> Any:
     from stance.models.transformer import quiet_transformers
 
     path = base_model_path(base_model)
+    if Path(path).is_dir():  # sentence-transformers would unpickle pytorch_model.bin (torch's weights_only aside)
+        check_model_folder(Path(path))
     try:
         with quiet_transformers():  # no "Loading weights" bar in the middle of a CV run or a table
             model = SentenceTransformer(path, device=pick_device(device), trust_remote_code=False)
@@ -88,6 +91,7 @@ class EmbeddingModel(ModelBase):
         "max_iter": 5000,
         "device": "auto",
     }
+    positive = ("max_length", "batch_size", "C", "max_iter")
 
     def __init__(self, config: dict[str, Any] | None = None, *, seed: int = 0) -> None:
         super().__init__(config, seed=seed)
@@ -152,5 +156,7 @@ class EmbeddingModel(ModelBase):
         marker = read_marker(run_dir)
         require_files(run_dir, [HEAD])
         model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
-        model.head = skops_io.load(run_dir / HEAD, TRUSTED)
+        from sklearn.linear_model import LogisticRegression
+
+        model.head = skops_io.load(run_dir / HEAD, TRUSTED, expected=LogisticRegression)
         return model

@@ -2,9 +2,11 @@
 
 The first call exports the run's float32 weights to ONNX (torch's
 exporter); ``--fast`` also quantises every weight matrix to int8 with ONNX
-Runtime's dynamic quantisation. Both graphs are cached in
-``<run_dir>/onnx/`` next to a stamp of the weights they came from, so later
-calls skip the export. Prediction then needs neither torch nor
+Runtime's dynamic quantisation. Both graphs are cached in the user's cache
+folder (``~/.cache/stance/onnx/<key>/``, see :func:`cache_root`) under a key
+made of the sha256 of the weights and of config.json and the exporter
+versions, so later calls skip the export. A graph shipped inside a run
+folder is never used: it could say anything, whatever its weights say. Prediction then needs neither torch nor
 transformers: the ``tokenizers`` library reads the run's
 ``tokenizer.json`` and ONNX Runtime runs the graph, which cuts seconds of
 import time from every process.
@@ -29,7 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 from stance.errors import StanceError
 from stance.models.base import Rows
-from stance.models.common import ModelBase, batches_by_length, compose_all, read_marker, require_files
+from stance.models.common import (
+    ModelBase,
+    batches_by_length,
+    check_model_folder,
+    compose_all,
+    read_marker,
+    require_files,
+)
 from stance.schema import STANCES
 
 if TYPE_CHECKING:
@@ -45,27 +54,58 @@ OPSET = 17
 
 def _weights(run_dir: Path) -> Path:
     files = sorted(run_dir.glob("model*.safetensors"))
+    if not files:
+        check_model_folder(run_dir)  # pickled weights only: say so, as the PyTorch path does
     if len(files) != 1:
         raise StanceError("expected one model.safetensors for --fast (sharded weights are not supported)", path=run_dir)
     return files[0]
 
 
-def weights_stamp(run_dir: Path) -> dict[str, Any]:
-    """What the cached ONNX file was made from: the weights file's name, size and mtime, and the exporter versions.
+_HASHES: dict[tuple[str, int, int, int], str] = {}
 
-    A retrained model (new weights) or an upgraded ONNX Runtime makes the
-    stamp differ, and the cache is rebuilt instead of silently serving a
-    stale graph.
-    """
+
+def _sha256(path: Path) -> str:
+    """sha256 of a file, remembered for this process (``--fast`` asks twice: int8 and its float32 re-check)."""
+    import hashlib
+
+    info = path.stat()
+    key = (str(path.resolve()), info.st_ino, info.st_size, info.st_mtime_ns)
+    if key not in _HASHES:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _HASHES[key] = digest.hexdigest()
+    return _HASHES[key]
+
+
+def _version(package: str) -> str | None:
     from importlib import metadata
 
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def weights_stamp(run_dir: Path) -> dict[str, Any]:
+    """What a cached ONNX graph is made from: the hashes of the weights and config.json, and the exporter versions.
+
+    Content, not name, size or mtime: a copied or crafted folder can match
+    those with different weights. New weights, a changed architecture or an
+    upgraded exporter make the stamp, hence the cache key, differ.
+    """
+    from stance import __version__
+
     weights = _weights(run_dir)
-    info = weights.stat()
     return {
         "weights": weights.name,
-        "size": info.st_size,
-        "mtime_ns": info.st_mtime_ns,
-        "onnxruntime": metadata.version("onnxruntime"),
+        "weights_sha256": _sha256(weights),
+        "config_sha256": _sha256(run_dir / "config.json"),
+        "onnxruntime": _version("onnxruntime"),
+        "torch": _version("torch"),
+        "transformers": _version("transformers"),
+        "stance": __version__,
         "opset": OPSET,
     }
 
@@ -85,7 +125,7 @@ def export_onnx(run_dir: Path, target: Path) -> Path:
     from stance.models.transformer import quiet_transformers
 
     with quiet_transformers():
-        tokenizer = AutoTokenizer.from_pretrained(run_dir, local_files_only=True)
+        tokenizer = AutoTokenizer.from_pretrained(run_dir, trust_remote_code=False, local_files_only=True)
         model = AutoModelForSequenceClassification.from_pretrained(
             run_dir, use_safetensors=True, trust_remote_code=False, local_files_only=True
         ).eval()
@@ -141,8 +181,7 @@ def _build(run_dir: Path, folder: Path, file: str) -> Path:
     made from the float32 graph already there.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; the cache belongs with a shared model
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))  # private, like the cache
     try:
         if file == FLOAT_FILE:
             stamp = weights_stamp(run_dir)
@@ -159,21 +198,44 @@ def _build(run_dir: Path, folder: Path, file: str) -> Path:
     return folder / file
 
 
+def cache_root() -> Path:
+    """The user's cache folder: ``STANCE_CACHE_DIR``, else ``$XDG_CACHE_HOME/stance``, else ``~/.cache/stance``."""
+    explicit = os.environ.get("STANCE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "stance"
+
+
 def _cache_folder(run_dir: Path, stamp: dict[str, Any]) -> Path:
-    """``<run_dir>/onnx``, or a per-user temporary folder when the run directory is read-only (a shared model)."""
-    if os.access(run_dir, os.W_OK):
-        return run_dir / CACHE
+    """The cache folder of one (weights, config, exporter) combination, private to the user.
+
+    It is keyed on content only, so the same model copied anywhere (or
+    shared read-only) reuses it, and nothing in the run folder decides it.
+    """
     import hashlib
 
-    key = hashlib.sha256(f"{run_dir.resolve()}|{json.dumps(stamp, sort_keys=True)}".encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"stance-onnx-{os.getuid() if hasattr(os, 'getuid') else 0}" / key
+    key = hashlib.sha256(json.dumps(stamp, sort_keys=True).encode()).hexdigest()[:32]
+    base = cache_root() / CACHE
+    try:
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:  # no writable home: a per-user temporary folder
+        base = Path(tempfile.gettempdir()) / f"stance-onnx-{os.getuid() if hasattr(os, 'getuid') else 0}"
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return base / key
+
+
+def cache_folder(run_dir: str | Path) -> Path:
+    """Where the ONNX graphs of ``run_dir``'s current weights are (or will be) cached."""
+    return _cache_folder(Path(run_dir), weights_stamp(Path(run_dir)))
 
 
 def cached_onnx(run_dir: str | Path, precision: str = "float32") -> Path:
     """The ONNX file of ``run_dir`` in ``precision`` (float32 or int8), built on first use.
 
-    A cache whose stamp no longer matches the weights (the model was
-    retrained, ONNX Runtime upgraded) is rebuilt, never served stale.
+    The cache is keyed on the weights' content (:func:`weights_stamp`): a
+    retrained model or an upgraded exporter gets a fresh graph, never a
+    stale one, and a graph shipped in the run folder is never read.
     """
     if precision not in FILES:
         raise StanceError(f"unknown precision {precision!r}; choose from {', '.join(FILES)}")
@@ -316,6 +378,7 @@ def load_onnx(run_dir: str | Path, precision: str = "float32", *, threads: int |
             path=run_dir,
         )
     require_files(run_dir, ["config.json", "tokenizer.json"])
+    check_model_folder(run_dir)
     from stance.models.transformer import TransformerModel
 
     config = {**TransformerModel.defaults, **marker.get("config", {})}

@@ -157,7 +157,12 @@ def load_predictor(
             raise StanceError("--fast runs on ONNX Runtime; drop --engine torch", field="--engine")
         from stance.models.onnx_engine import RECHECK_MARGIN, load_fast
 
-        return load_fast(model_dir, recheck_margin=RECHECK_MARGIN if fast_margin is None else fast_margin)
+        try:
+            return load_fast(model_dir, recheck_margin=RECHECK_MARGIN if fast_margin is None else fast_margin)
+        except StanceError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - as below, but --fast asked for ONNX: no fallback
+            raise StanceError(f"ONNX export failed: {_first_line(exc)}", path=model_dir) from None
     if fast_margin is not None:
         raise StanceError("--fast-margin applies to --fast only", field="--fast-margin")
     if engine == "torch" or (marker["model"] != "transformer" and engine == "auto"):
@@ -173,13 +178,17 @@ def load_predictor(
     except StanceError:
         raise
     except Exception as exc:  # noqa: BLE001 - torch's exporter fails in many ways; say which and fall back
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = _first_line(exc)
         if engine == "onnx":
             raise StanceError(f"ONNX export failed: {reason}", path=model_dir) from None
         warnings.warn(
             StanceWarning(f"ONNX export failed ({reason}); predicting with PyTorch", path=model_dir), stacklevel=2
         )
         return load_model(model_dir)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 class JsonlWriter:
@@ -192,11 +201,28 @@ class JsonlWriter:
         self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-class CsvWriter:
-    """CSV with the first record's fields as the header (later extra fields are dropped)."""
+#: First characters that make a spreadsheet read a cell as a formula (and tab/CR, which some strip first).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-    def __init__(self, handle: IO[str]) -> None:
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (``=HYPERLINK(...)``), prefixed with ``'`` to stay text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class CsvWriter:
+    """CSV with the first record's fields as the header (later extra fields are dropped).
+
+    With ``safe`` (the default) a text cell starting with ``= + - @`` gets a
+    leading ``'`` (see :func:`neutralise`): the output is made for
+    spreadsheets, and predict input is text from anywhere.
+    """
+
+    def __init__(self, handle: IO[str], *, safe: bool = True) -> None:
         self.handle = handle
+        self.safe = safe
         self.writer: csv.DictWriter | None = None
 
     def write(self, record: Mapping[str, Any]) -> None:
@@ -204,14 +230,15 @@ class CsvWriter:
             fields = [k for k in record if k not in ("stance", *PROBA_COLUMNS)] + ["stance", *PROBA_COLUMNS]
             self.writer = csv.DictWriter(self.handle, fieldnames=fields, extrasaction="ignore")
             self.writer.writeheader()
-        self.writer.writerow({k: ("" if v is None else v) for k, v in record.items()})
+        clean = neutralise if self.safe else (lambda value: value)
+        self.writer.writerow({k: ("" if v is None else clean(v)) for k, v in record.items()})
 
 
-def write_records(records: Iterable[Mapping[str, Any]], handle: IO[str], fmt: str) -> int:
+def write_records(records: Iterable[Mapping[str, Any]], handle: IO[str], fmt: str, *, csv_safe: bool = True) -> int:
     """Stream ``records`` to ``handle`` as jsonl or csv; return how many."""
     if fmt not in ("jsonl", "csv"):
         raise StanceError(f"unknown format {fmt!r}; allowed: {', '.join(OUTPUT_FORMATS)}", field="--format")
-    writer: JsonlWriter | CsvWriter = JsonlWriter(handle) if fmt == "jsonl" else CsvWriter(handle)
+    writer: JsonlWriter | CsvWriter = JsonlWriter(handle) if fmt == "jsonl" else CsvWriter(handle, safe=csv_safe)
     count = 0
     for record in records:
         writer.write(record)
@@ -219,27 +246,21 @@ def write_records(records: Iterable[Mapping[str, Any]], handle: IO[str], fmt: st
     return count
 
 
-def write_file(records: Iterable[Mapping[str, Any]], path: str | Path, fmt: str) -> int:
+def write_file(records: Iterable[Mapping[str, Any]], path: str | Path, fmt: str, *, csv_safe: bool = True) -> int:
     """Stream ``records`` into ``path`` through a temporary file renamed at the end.
 
     A crash or an error mid-way (a bad line 90,000 lines in) leaves no half
-    file behind, and an empty result leaves ``path`` untouched.
+    file behind, and an empty result leaves ``path`` untouched. A target
+    that is not a regular file (``/dev/null``, a FIFO) is written through
+    (see :func:`stance.jsonl.replacing`).
     """
-    import os
-    import tempfile
+    from stance.io.jsonl import Discard, replacing
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            count = write_records(records, handle, fmt)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if count:
-            os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    count = 0
+    with replacing(path, newline="") as handle:
+        count = write_records(records, handle, fmt, csv_safe=csv_safe)
+        if not count:
+            raise Discard
     return count
 
 

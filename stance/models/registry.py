@@ -132,6 +132,22 @@ def load_config(
     return config
 
 
+def checked_run_config(name: str, config: Mapping[str, Any], *, path: Path) -> dict[str, Any]:
+    """A saved run's config, every known key type-checked like a config file (``seed: "abc"`` is an error).
+
+    Keys a newer or older version no longer knows are kept as they are: a
+    run directory outlives the code that wrote it.
+    """
+    if name not in MODELS:
+        return dict(config)
+    defaults = _defaults(name)
+    checked = dict(config)
+    for key, value in config.items():
+        if key in defaults:
+            checked[key] = _check_value(key, value, defaults[key], path=path)
+    return checked
+
+
 def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     """``["epochs=2", "base_model=roberta-base"]`` -> ``{"epochs": 2, "base_model": "roberta-base"}``.
 

@@ -45,8 +45,14 @@ def dump(obj: Any, path: Path) -> None:
     tmp.replace(path)
 
 
-def load(path: Path, trusted: Sequence[str]) -> Any:
-    """Rebuild the object in ``path``, refusing any type outside ``trusted``."""
+def load(path: Path, trusted: Sequence[str], expected: type | None = None) -> Any:
+    """Rebuild the object in ``path``, refusing any type outside ``trusted``.
+
+    With ``expected``, the object must also be a fitted estimator of that
+    type: a tree made only of trusted types can still be malformed (a
+    pipeline without its steps), and would otherwise fail deep inside
+    scikit-learn at the first prediction.
+    """
     import skops.io as sio
 
     try:
@@ -56,4 +62,17 @@ def load(path: Path, trusted: Sequence[str]) -> Any:
     untrusted = sorted(found - set(trusted))
     if untrusted:
         raise StanceError(f"refusing to load untrusted types: {', '.join(untrusted)}", path=path)
-    return sio.load(path, trusted=list(trusted))
+    try:
+        obj = sio.load(path, trusted=list(trusted))
+        if expected is not None:
+            from sklearn.utils.validation import check_is_fitted
+
+            if not isinstance(obj, expected):
+                raise TypeError(f"expected a {expected.__name__}, found a {type(obj).__name__}")
+            check_is_fitted(obj)
+            if not hasattr(obj, "predict_proba") or not hasattr(obj, "classes_"):
+                raise TypeError("the estimator has no predict_proba or classes_")
+    except Exception as exc:  # noqa: BLE001 - a malformed tree of trusted types fails deep inside skops, in many ways
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StanceError(f"malformed skops file ({type(exc).__name__}: {reason})", path=path) from None
+    return obj

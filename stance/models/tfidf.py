@@ -103,6 +103,17 @@ class TfidfModel(ModelBase):
         "grid_C": [0.1, 1.0, 10.0, 100.0],
         "grid_folds": 3,
     }
+    positive = (
+        "word_ngram_max",
+        "char_ngram_min",
+        "char_ngram_max",
+        "hash_features",
+        "C",
+        "max_iter",
+        "grid_C",
+        "grid_folds",
+    )
+    ordered = (("char_ngram_min", "char_ngram_max"),)
 
     def __init__(self, config: dict[str, Any] | None = None, *, seed: int = 0) -> None:
         super().__init__(config, seed=seed)
@@ -240,5 +251,7 @@ class TfidfModel(ModelBase):
         marker = read_marker(run_dir)
         require_files(run_dir, [WEIGHTS])
         model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
-        model.pipeline = skops_io.load(run_dir / WEIGHTS, TRUSTED)
+        from sklearn.pipeline import Pipeline
+
+        model.pipeline = skops_io.load(run_dir / WEIGHTS, TRUSTED, expected=Pipeline)
         return model

@@ -82,6 +82,12 @@ def resubstitution(model: Any, rows: Sequence[Mapping[str, Any]]) -> dict[str, f
     }
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())):
         raise StanceError("exists and is not a model directory; refusing to replace it", path=out_dir)
@@ -123,7 +129,7 @@ def train_model(
     resub = resubstitution(model, rows)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is meant to be shared
+    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a model directory is meant to be shared
     try:
         model.save(tmp)
         meta = {

@@ -28,6 +28,7 @@ from stance.models.common import (
     ModelBase,
     base_model_path,
     batches_by_length,
+    check_model_folder,
     check_trainable,
     class_counts,
     compose_all,
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
 
 ID2LABEL = dict(enumerate(STANCES))
 LABEL2ID = {label: index for index, label in ID2LABEL.items()}
-PICKLED = ("pytorch_model.bin", "tf_model.h5", "model.ckpt.index", "flax_model.msgpack")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -137,6 +137,7 @@ class TransformerModel(ModelBase):
         "early_stopping_patience": 2,
         "device": "auto",
     }
+    positive = ("max_length", "epochs", "learning_rate", "batch_size", "eval_batch_size", "predict_batch_size")
 
     def __init__(self, config: dict[str, Any] | None = None, *, seed: int = 0) -> None:
         super().__init__(config, seed=seed)
@@ -151,6 +152,8 @@ class TransformerModel(ModelBase):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         source = base_model_path(self.config["base_model"])
+        if Path(source).is_dir():
+            check_model_folder(Path(source))
         try:
             with quiet_transformers():
                 self.tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
@@ -323,10 +326,8 @@ class TransformerModel(ModelBase):
         run_dir = Path(run_dir)
         marker = read_marker(run_dir)
         require_files(run_dir, ["config.json"])
+        check_model_folder(run_dir)
         if not any(run_dir.glob("model*.safetensors")):
-            pickled = [name for name in PICKLED if (run_dir / name).exists()]
-            if pickled:
-                raise StanceError(f"refusing pickled weights ({pickled[0]}); only safetensors are loaded", path=run_dir)
             raise StanceError("incomplete model directory: model.safetensors is missing", path=run_dir)
         model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
         try:
