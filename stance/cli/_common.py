@@ -8,16 +8,20 @@ below becomes one line on stderr and exit code 1, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
-from typing import Any
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import click
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
+from stance.cli._help import tidy_command, tidy_param
 from stance.errors import StanceError, StanceWarning
 from stance.paths import Root, find_root
 
@@ -28,7 +32,20 @@ STANCE_STYLE = {"pro": "green", "anti": "red", "neutral": "bright_black", None: 
 
 
 class StanceGroup(TyperGroup):
-    """A Typer group whose commands report user errors in one line."""
+    """A Typer group whose commands report user errors in one line and whose help reads whole."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            tidy_command(command, ctx)
+        return command
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        tidy_command(self)
+        params = super().get_params(ctx)
+        for param in params:  # with the help option, which click adds here
+            tidy_param(param)
+        return params
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -75,3 +92,66 @@ def get_root(ctx: typer.Context) -> Root:
 def print_json(data: Any) -> None:
     """Machine-readable output for scripts: plain JSON on stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+LIST_FORMATS = ("table", "tsv", "json")
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, tsv (a header line, then one tab-separated row per line) or json; "
+        "default: table (json with --json).",
+    ),
+]
+
+
+def list_format(fmt: str | None, *, as_json: bool = False) -> str:
+    """The output format of a listing command: ``--format``, else ``--json``, else a table."""
+    if fmt is None:
+        return "json" if as_json else "table"
+    if fmt not in LIST_FORMATS:
+        raise StanceError(f"unknown format {fmt!r}; allowed: {', '.join(LIST_FORMATS)}", field="--format")
+    if as_json and fmt != "json":
+        raise StanceError(f"--json asks for json, --format for {fmt}: give one of them", field="--format")
+    return fmt
+
+
+def print_tsv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    """One header line and one tab-separated line per row, for ``cut``, ``awk`` and spreadsheets.
+
+    Lists are joined with ``;`` (as in the CSV files), ``None`` is empty, and
+    tabs or line breaks inside a value become spaces so every row stays one line.
+    """
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (list, tuple)):
+            value = ";".join(str(v) for v in value)
+        return " ".join(str(value).replace("\t", " ").splitlines())
+
+    lines = ["\t".join(columns), *("\t".join(cell(row.get(c)) for c in columns) for row in rows)]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def print_table(table: Table, *, target: Console | None = None) -> None:
+    """Print a table; in a pipe or a file, at its natural width.
+
+    A terminal's width is a real limit. A pipe has none, but rich would still
+    squeeze to 80 columns: titles wrap, headers are cut ("sentenc…") and a
+    sentence column shrinks to a dozen characters. So when the output is not
+    a terminal the table gets the width its content asks for (at least its
+    title's); an explicit ``COLUMNS`` is still obeyed.
+    """
+    from rich.measure import Measurement
+
+    target = target or console
+    if target.is_terminal or os.environ.get("COLUMNS", "").isdigit():
+        target.print(table)
+        return
+    headings = [Text.from_markup(h) if isinstance(h, str) else h for h in (table.title, table.caption) if h]
+    table.min_width = max([table.min_width or 0, *(h.cell_len for h in headings if isinstance(h, Text))])
+    width = Measurement.get(target, target.options.update_width(100_000), table).maximum
+    Console(file=target.file, width=max(width, 1), highlight=False).print(table)
