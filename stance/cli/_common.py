@@ -7,6 +7,7 @@ below becomes one line on stderr and exit code 1, never a traceback.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -23,7 +24,7 @@ from typer.core import TyperGroup
 
 from stance.cli._help import tidy_command, tidy_param
 from stance.errors import StanceError, StanceWarning
-from stance.paths import Root, find_root
+from stance.paths import Root, find_root, root_hint
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -89,6 +90,13 @@ def get_root(ctx: typer.Context) -> Root:
     return find_root(obj.get("root"))
 
 
+def say_if_no_project(root: Root) -> None:
+    """On stderr, when no project was found: which folder was used and how to set one (stdout stays data)."""
+    hint = root_hint(root)
+    if hint:
+        err_console.print(Text.assemble(("note:", "bold yellow"), " ", hint), soft_wrap=True)
+
+
 def print_json(data: Any) -> None:
     """Machine-readable output for scripts: plain JSON on stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -151,7 +159,11 @@ def print_table(table: Table, *, target: Console | None = None) -> None:
     if target.is_terminal or os.environ.get("COLUMNS", "").isdigit():
         target.print(table)
         return
+    table.title_justify = table.caption_justify = "left"  # centred over a wide table, a title is lost
     headings = [Text.from_markup(h) if isinstance(h, str) else h for h in (table.title, table.caption) if h]
     table.min_width = max([table.min_width or 0, *(h.cell_len for h in headings if isinstance(h, Text))])
     width = Measurement.get(target, target.options.update_width(100_000), table).maximum
-    Console(file=target.file, width=max(width, 1), highlight=False).print(table)
+    buffer = io.StringIO()
+    Console(file=buffer, width=max(width, 1), highlight=False, color_system=None).print(table)
+    # Cells are padded to the column width; in a file that is only trailing blanks.
+    target.file.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))

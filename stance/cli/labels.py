@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from stance.cli._common import STANCE_STYLE, console, get_root, new_app, print_json
+from stance.cli._common import STANCE_STYLE, console, get_root, new_app, print_json, print_table
 from stance.corpus.dataset import labelled_rows
 from stance.corpus.summary import label_stats
 from stance.errors import StanceError
@@ -44,4 +44,4 @@ def stats_cmd(
             table.add_column(column, justify="right", style=STANCE_STYLE.get(column, ""))
         for name, counts in stats[key].items():
             table.add_row(Text(name), *(str(counts[c]) for c in ("total", *STANCES)))  # names are not markup
-        console.print(table)
+        print_table(table)

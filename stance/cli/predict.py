@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from stance.cli._common import STANCE_STYLE, console, err_console
+from stance.cli._common import STANCE_STYLE, err_console, print_table
 from stance.errors import StanceError
 
 
@@ -173,12 +173,13 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     table.add_column("stance")
     for column in PROBA_COLUMNS:
         table.add_column(column, justify="right")
-    for number, row in enumerate(rows, start=1):
+    # Sentences are numbered from 0 everywhere, as in their ids (article:000) and `speakers show`.
+    for number, row in enumerate(rows):
         stance = row["stance"]
-        cells = [str(number)]
+        cells = [str(row.get("index", number))]
         if show_speaker:
             cells.append(row.get("speaker") or "")
         cells += [row["text"], f"[{STANCE_STYLE[stance]}]{stance}[/]"]
         cells += [f"{row[c]:.2f}" for c in PROBA_COLUMNS]
         table.add_row(*cells)
-    console.print(table)
+    print_table(table)
