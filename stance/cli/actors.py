@@ -78,9 +78,9 @@ def _table(rows: list[dict[str, Any]], *, predicted: bool) -> Table:
         show_edge=False,
         padding=(0, 1, 0, 0),
         pad_edge=False,
-        caption="stance cells: count (share of the speaker's sentences)",
+        caption="stance cells: count (share of the speaker's sentences); org = organisation",
     )
-    table.add_column("speaker", ratio=1)
+    table.add_column("speaker", ratio=1, overflow="fold")  # a name is wrapped, never cut
     table.add_column("type", style="dim", no_wrap=True)
     table.add_column("sentences", justify="right", no_wrap=True)
     for stance in STANCES:
@@ -91,7 +91,7 @@ def _table(rows: list[dict[str, Any]], *, predicted: bool) -> Table:
     for row in rows:
         cells = [
             row["speaker"],
-            row["speaker_type"],
+            "org" if row["speaker_type"] == "organisation" else row["speaker_type"],
             str(row["sentences"]),
             *(f"{row[s]} ({100 * row[f'share_{s}']:.0f}%)" for s in STANCES),
         ]
