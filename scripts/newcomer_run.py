@@ -10,7 +10,7 @@ by hand once is a check here:
   columns nothing is wider than the terminal; outside a project it says
   which folder it used and how to set one;
 - the actors chart leaves `author` out and says "top N of M";
-- tables at 80 columns keep their headers and config paths whole, and
+- tables at 80 columns keep their headers, ids and config paths whole, and
   `errors` leaves the sentence room;
 - sentences are numbered from 0 in `speakers show --file` and `predict --article`;
 - a piped `annotate` shows no typing rate (a terminal session does), and `u`
@@ -242,6 +242,16 @@ def check_tables(user: Newcomer, scratch: Path) -> list[Check]:
     return checks
 
 
+def check_nothing_cut(user: Newcomer) -> list[Check]:
+    """Ids are what a user types next: at 80 columns they wrap, never end in an ellipsis."""
+    cut = []
+    for args in (("labels", "stats"), ("speakers", "evaluate", "--misses", "5"), ("corpus", "show", ARTICLE)):
+        shown = user.terminal(*args).out
+        if "…" in shown or max(len(line) for line in shown.splitlines()) > 80:
+            cut.append("stance " + " ".join(args))
+    return [Check("labels stats, speakers evaluate, corpus show at 80 columns: nothing cut", not cut, ", ".join(cut))]
+
+
 def check_numbering(user: Newcomer, scratch: Path) -> list[Check]:
     article = scratch / "new-article.txt"
     article.write_text(NEW_ARTICLE, encoding="utf-8")
@@ -331,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             lambda: check_corpus_list(user, scratch),
             lambda: check_actors(user, scratch),
             lambda: check_tables(user, scratch),
+            lambda: check_nothing_cut(user),
             lambda: check_numbering(user, scratch),
             lambda: check_annotate(user),
         ]

@@ -44,6 +44,7 @@ def test_corpus_list_actors_and_annotate(script, user, tmp_path) -> None:
     _assert_all_pass(script.check_corpus_list(user, tmp_path))
     _assert_all_pass(script.check_actors(user, tmp_path))
     _assert_all_pass(script.check_annotate(user))
+    _assert_all_pass(script.check_nothing_cut(user))
 
 
 def test_sentence_numbering(script, user, tmp_path) -> None:

@@ -43,7 +43,7 @@ def agreement_cmd(
 def _pairs_table(rows: list[dict[str, Any]], title: str) -> None:
     table = Table(title=title)
     for column in ("annotators", "shared", "observed", "kappa"):
-        table.add_column(column, justify="left" if column == "annotators" else "right")
+        table.add_column(column, justify="left" if column == "annotators" else "right", overflow="fold")
     labels: list[str] = []
     for row in rows:
         labels.extend(label for label in row["labels"] if label not in labels)

@@ -39,7 +39,7 @@ def stats_cmd(
     )
     for key, title in (("by_speaker_type", "speaker type"), ("by_speaker", "speaker"), ("by_article", "article")):
         table = Table(title=f"by {title}")
-        table.add_column(title)
+        table.add_column(title, overflow="fold")  # ids and names wrap, never cut
         for column in ("total", *STANCES):
             table.add_column(column, justify="right", style=STANCE_STYLE.get(column, ""))
         for name, counts in stats[key].items():

@@ -25,7 +25,7 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
     overall = result["overall"]
     table = Table(title=f"speaker finder vs {result['source']}: {overall['n']} sentences")
     for column in ("article", "sentences", "speaker", "type", "author/quoted"):
-        table.add_column(column, justify="left" if column == "article" else "right")
+        table.add_column(column, justify="left" if column == "article" else "right", overflow="fold")
     for row in result["articles"]:
         table.add_row(
             row["article"],
@@ -69,7 +69,7 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
     conf = result["confusion"]
     matrix = Table(title="confusion: the most frequent gold speakers and what the finder said")
     for column in ("gold speaker", "sentences", "found", "finder said instead"):
-        matrix.add_column(column, justify="right" if column in ("sentences", "found") else "left")
+        matrix.add_column(column, justify="right" if column in ("sentences", "found") else "left", overflow="fold")
     for i, (label, row) in enumerate(zip(conf["labels"], conf["matrix"], strict=True)):
         others = [f"{conf['labels'][j]} ({v})" for j, v in enumerate(row) if v and j != i]
         matrix.add_row(label, str(sum(row)), str(row[i]), ", ".join(others) or "·")
@@ -80,7 +80,7 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
         console.print("no misses")
         return
     table = Table(title=f"misses ({len(shown)} of {len(result['misses'])})", expand=True)
-    table.add_column("sentence", style="dim", ratio=1)
+    table.add_column("sentence", style="dim", ratio=1, overflow="fold")
     table.add_column("gold", ratio=1)
     table.add_column("finder", ratio=1)
     table.add_column("evidence / text", ratio=3)
