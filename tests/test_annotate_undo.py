@@ -6,7 +6,7 @@ import json
 
 from stance.annotate.store import history_path, load_annotator, standing_order
 from stance.cli import app
-from stance.corpus import load_sentences
+from stance.corpus.articles import load_sentences
 from stance.paths import Root
 
 ARTICLE = "dwp-offshore-it-jobs"

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance.report import plot_confusion, row_shares
+from stance.evaluation.report import plot_confusion, row_shares
 
 
 def test_row_shares_equal_scikit_learns_normalised_matrix() -> None:

@@ -10,8 +10,8 @@ import pytest
 
 from stance.cli import app
 from stance.cli.predict import rescored_note
-from stance.data import labelled_rows
-from stance.models import fast
+from stance.corpus.dataset import labelled_rows
+from stance.models import onnx_engine as fast
 from stance.models.transformer import TransformerModel
 
 
