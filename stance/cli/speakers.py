@@ -48,7 +48,7 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
     per = Table(title="per collection")
     per.add_column("collection", no_wrap=True)
     for column in ("sentences", "speaker", "type", "author/quoted"):
-        per.add_column(column, justify="right")
+        per.add_column(column, justify="right", overflow="fold")
     for row in rows:
         per.add_row(
             row["collection"],
@@ -57,14 +57,14 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
             _pct(row["type_accuracy"]),
             _pct(row["quoted_accuracy"]),
         )
-    console.print(per)
+    print_table(per)
     kinds = Table(title="kinds of miss per collection")
     kinds.add_column("collection", no_wrap=True)
     for kind in overall["miss_kinds"]:
-        kinds.add_column(kind, justify="right")
+        kinds.add_column(kind, justify="right", overflow="fold")
     for row in rows:
         kinds.add_row(row["collection"], *(str(v) for v in row["miss_kinds"].values()))
-    console.print(kinds)
+    print_table(kinds)
 
     conf = result["confusion"]
     matrix = Table(title="confusion: the most frequent gold speakers and what the finder said")
@@ -81,8 +81,8 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
         return
     table = Table(title=f"misses ({len(shown)} of {len(result['misses'])})", expand=True)
     table.add_column("sentence", style="dim", ratio=1, overflow="fold")
-    table.add_column("gold", ratio=1)
-    table.add_column("finder", ratio=1)
+    table.add_column("gold", ratio=1, overflow="fold")
+    table.add_column("finder", ratio=1, overflow="fold")
     table.add_column("evidence / text", ratio=3)
     for miss in shown:
         table.add_row(
