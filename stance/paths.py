@@ -10,7 +10,7 @@ keeps their own data anywhere and points at it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.errors import StanceError
@@ -20,9 +20,14 @@ ENV_VAR = "STANCE_ROOT"
 
 @dataclass(frozen=True)
 class Root:
-    """The folders of one project root."""
+    """The folders of one project root.
+
+    ``found`` is False when no root was given and no folder with a ``corpus/``
+    was found: the current folder is used, and listing commands say so.
+    """
 
     path: Path
+    found: bool = field(default=True, compare=False)
 
     @property
     def corpus(self) -> Path:
@@ -73,7 +78,18 @@ def find_root(explicit: str | Path | None = None) -> Root:
     for folder in (here, *here.parents):
         if (folder / "corpus").is_dir():
             return Root(folder)
-    return Root(here)
+    return Root(here, found=False)
+
+
+def root_hint(root: Root) -> str | None:
+    """Where the data was looked for and how to point at a project, when no project was found."""
+    if root.found:
+        return None
+    return (
+        f"no project here: no corpus/ folder in {root.path} or above it, so {root.path} was used; "
+        f"give --root DIR or set {ENV_VAR}=DIR (a folder with corpus/ and annotations/), "
+        "or start one here with `mkdir -p corpus annotations`"
+    )
 
 
 def _existing_folder(value: str | Path, source: str) -> Path:

@@ -23,7 +23,7 @@ from stance.corpus.dataset import labelled_rows
 from stance.errors import StanceError
 from stance.io.jsonl import atomic_write_text
 from stance.paths import Root
-from stance.schema import STANCES
+from stance.schema import AUTHOR, STANCES
 
 CONCEPT = "offshoring"
 TABLE_COLUMNS = (
@@ -167,26 +167,61 @@ def write_edges(table: Sequence[dict[str, Any]], csv_path: Path, graphml_path: P
     return csv_path, graphml_path
 
 
+def chart_selection(table: Sequence[dict[str, Any]], *, top: int) -> dict[str, Any]:
+    """The speakers the chart draws: the ``top`` quoted speakers, ``author`` left out.
+
+    ``author`` is the journalist's narration: it holds no stance of its own
+    and, with a third of the sentences, it would squeeze every quoted actor
+    into the left edge of a count axis.
+    """
+    quoted = [r for r in table if r["speaker_type"] != AUTHOR]
+    author = next((r for r in table if r["speaker_type"] == AUTHOR), None)
+    return {
+        "shown": quoted[:top],
+        "quoted": len(quoted),
+        "author_sentences": author["sentences"] if author else 0,
+    }
+
+
+def chart_note(selection: dict[str, Any]) -> str:
+    """What the chart shows and what it leaves out, in one line."""
+    shown, quoted = len(selection["shown"]), selection["quoted"]
+    note = f"top {shown} of {quoted} quoted speakers" if shown < quoted else f"all {quoted} quoted speakers"
+    if selection["author_sentences"]:
+        note += f"; author ({selection['author_sentences']} sentences of narration) not charted"
+    return note
+
+
 def write_chart(table: Sequence[dict[str, Any]], path: Path, *, title: str, top: int = 25) -> Path:
-    """Horizontal stacked bars of pro / anti / neutral per speaker, most sentences on top."""
+    """Stacked pro / anti / neutral bars per quoted speaker: counts on the left, shares on the right."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
 
-    shown = list(table[:top])[::-1]
+    selection = chart_selection(table, top=top)
+    shown = list(selection["shown"])[::-1]
     colours = {"pro": "#2a9d55", "anti": "#d1495b", "neutral": "#9aa0a6"}
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(shown) + 1.5))
-    left = [0] * len(shown)
+    fig, (counts_ax, shares_ax) = plt.subplots(
+        1, 2, sharey=True, figsize=(10, 0.32 * max(len(shown), 3) + 1.8), layout="constrained"
+    )
     names = [r["speaker"] for r in shown]
+    left = [0.0] * len(shown)
+    share_left = [0.0] * len(shown)
     for stance in STANCES:
         values = [r[stance] for r in shown]
-        ax.barh(names, values, left=left, color=colours[stance], label=stance)
+        shares = [r[f"share_{stance}"] for r in shown]
+        counts_ax.barh(names, values, left=left, color=colours[stance], label=stance)
+        shares_ax.barh(names, shares, left=share_left, color=colours[stance])
         left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.set_xlabel("sentences")
-    ax.set_title(title)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
+        share_left = [a + b for a, b in zip(share_left, shares, strict=True)]
+    counts_ax.set_xlabel("sentences")
+    shares_ax.set_xlabel("share of the speaker's sentences")
+    shares_ax.set_xlim(0, 1)
+    shares_ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    counts_ax.legend(loc="lower right")
+    fig.suptitle(f"{title}\n{chart_note(selection)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.png")
     fig.savefig(tmp, dpi=120)
@@ -196,12 +231,12 @@ def write_chart(table: Sequence[dict[str, Any]], path: Path, *, title: str, top:
 
 
 def actors_report(
-    root: Root, *, source: str = "gold", out_dir: Path | None = None, include_author: bool = True
+    root: Root, *, source: str = "gold", out_dir: Path | None = None, include_author: bool = True, top: int = 25
 ) -> dict[str, Any]:
     """Build the actor table from gold or a model run and write its files; return table and paths.
 
-    ``include_author=False`` leaves the journalist's own sentences out, so the
-    chart shows the quoted actors at a readable scale.
+    ``include_author=False`` leaves the journalist's own sentences out of the
+    table and files too (the chart never draws them); ``top`` speakers are charted.
     """
     rows = gold_rows(root) if source == "gold" else predicted_rows(root, source)
     if not include_author:
@@ -212,13 +247,16 @@ def actors_report(
     label = "gold labels" if source == "gold" else f"predictions of {Path(source).name}"
     files = {
         "table_csv": write_table_csv(table, out_dir / "actors.csv"),
-        "chart_png": write_chart(table, out_dir / "actors.png", title=f"Who stands where ({label})"),
+        "chart_png": write_chart(table, out_dir / "actors.png", title=f"Who stands where ({label})", top=top),
     }
     files["edges_csv"], files["edges_graphml"] = write_edges(table, out_dir / "edges.csv", out_dir / "edges.graphml")
     compared = sum(r["gold_compared"] for r in table)
+    selection = chart_selection(table, top=top)
     return {
         "source": source,
         "sentences": len(rows),
+        "speakers": len(table),
+        "chart": {"shown": len(selection["shown"]), "of": selection["quoted"], "note": chart_note(selection)},
         "table": table,
         "gold_compared": compared,
         "disagreements": sum(r["disagreements"] for r in table),

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stance.annotate.store import append_records, label_record, load_annotator, retraction_record
+from stance.annotate.store import (
+    append_records,
+    history_path,
+    label_record,
+    load_annotator,
+    retraction_record,
+    standing_order,
+)
 from stance.annotate.suggest import (
     ORDERS,
     SpeakerHint,
@@ -70,6 +77,9 @@ class Session:
     position: int = 0
     draft: Draft | None = None
     undo_stack: list[tuple[str, int]] = field(default_factory=list)
+    # Labels of earlier sessions still in effect, in scope, oldest first: undo reaches them once
+    # this session's own steps are undone.
+    earlier: list[str] = field(default_factory=list)
     labelled_now: int = 0
     started: float = field(default_factory=time.monotonic)
     # Per-sentence label stacks, as fold_history keeps them, so undo restores the earlier label.
@@ -186,10 +196,12 @@ class Session:
         """Go back one step; a label is withdrawn by appending a retraction.
 
         Returns the retraction record, or ``None`` when the step undone was a
-        skip. Raises when there is nothing to undo in this session.
+        skip. Once this session's steps are undone, undo withdraws the last
+        label of an earlier session (within this session's articles) and shows
+        that sentence again; it raises when no label is left to undo.
         """
         if not self.undo_stack:
-            raise StanceError("nothing to undo in this session")
+            return self._undo_earlier()
         kind, position = self.undo_stack.pop()
         self.position = position
         sid = self.queue[position]
@@ -209,6 +221,33 @@ class Session:
                 self.draft = Draft(undone.speaker, undone.speaker_type, "undone label")
             return record
         self._reset_draft()
+        return record
+
+    def _undo_earlier(self) -> dict[str, Any]:
+        """Withdraw the most recent label of an earlier session and put its sentence on screen."""
+        while self.earlier and self.earlier[-1] not in self.labels:
+            self.earlier.pop()
+        if not self.earlier:
+            raise StanceError("nothing to undo: no label of yours is left in this session's articles")
+        sid = self.earlier.pop()
+        undone = self.labels[sid]
+        record = retraction_record(sid, self.annotator)
+        append_records(self.root, self.annotator, [record])
+        # The history knows what was under it (a label of a still earlier session, or none).
+        restored = load_annotator(self.root, self.annotator).get(sid)
+        if restored is not None:
+            self.labels[sid] = restored
+            self._history[sid] = [restored]
+        else:
+            self.labels.pop(sid, None)
+            self._history.pop(sid, None)
+        # Show it now; drop a later place it had in the queue (--relabel) so it is not asked twice.
+        later = [i for i in range(self.position, len(self.queue)) if self.queue[i] == sid]
+        for i in reversed(later):
+            del self.queue[i]
+        self.queue.insert(self.position, sid)
+        self._reset_draft()
+        self.draft = Draft(undone.speaker, undone.speaker_type, "undone label")
         return record
 
     def set_speaker(self, name: str) -> None:
@@ -326,6 +365,8 @@ def open_session(
         probs = model_probabilities(model_dir, rows)
         suggestions.proba = dict(zip(todo, probs, strict=True))
     queue = order_queue(todo, order=order, proba=suggestions.proba, seed=seed)
+    in_scope = set(scope)
+    earlier = [sid for sid in standing_order(history_path(root, annotator), known_ids=known_ids) if sid in in_scope]
     return Session(
         root=root,
         annotator=annotator,
@@ -337,6 +378,7 @@ def open_session(
         queue=queue,
         suggestions=suggestions,
         gold=gold,
+        earlier=earlier,
     )
 
 

@@ -125,6 +125,26 @@ def fold_history(path: str | Path, *, known_ids: set[str] | None = None) -> dict
     return {sid: stack[-1] for sid, stack in stacks.items() if stack}
 
 
+def standing_order(path: str | Path, *, known_ids: set[str] | None = None) -> list[str]:
+    """Sentence ids of the labels still in effect, in the order they were given (the last label last).
+
+    One id per label on a sentence's stack, as :func:`fold_history` keeps
+    them, so undo can walk back through earlier sessions as it does in this one.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    order: list[str] = []
+    for _, record in read_history(path, known_ids=known_ids):
+        sid = record["sent_id"]
+        if record.get("type", LABEL) == RETRACT:
+            if sid in order:
+                del order[len(order) - 1 - order[::-1].index(sid)]
+            continue
+        order.append(sid)
+    return order
+
+
 def load_annotator(root: Root, annotator: str, *, known_ids: set[str] | None = None) -> dict[str, Label]:
     """The current labels of one annotator."""
     return fold_history(history_path(root, annotator), known_ids=known_ids)

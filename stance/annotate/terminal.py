@@ -107,14 +107,18 @@ def keys_for(stream: IO[str]) -> LineKeys | TtyKeys:
     return LineKeys(stream)
 
 
-def render(console: Console, view: dict[str, Any]) -> None:
-    """Draw the sentence on screen with its neighbours and the suggestions."""
+def render(console: Console, view: dict[str, Any], *, show_rate: bool = True) -> None:
+    """Draw the sentence on screen with its neighbours and the suggestions.
+
+    ``show_rate``: labels per minute mean something only when a person types;
+    keys read from a pipe give thousands per minute, so scripted sessions leave it out.
+    """
     prog = view["progress"]
-    rate = f"{prog['per_minute']:.1f}/min" if prog["session"] else "-/min"
+    rate = (f" · {prog['per_minute']:.1f}/min" if prog["session"] else " · -/min") if show_rate else ""
     console.print()
     console.rule(
         f"[bold]{escape(view['title'])}[/]  [dim]{view['sent_id']}  "
-        f"{prog['labelled']}/{prog['total']} labelled · {rate}[/]"
+        f"{prog['labelled']}/{prog['total']} labelled{rate}[/]"
     )
     if view["before"]:
         console.print(f"  [dim]{escape(view['before'])}[/]")
@@ -143,15 +147,15 @@ def run(
 ) -> dict[str, Any]:
     """Drive a session until the queue is empty, ``q``, or the input ends.
 
-    Returns the final progress (labelled / total / per minute) and how many
-    labels and retractions this session wrote.
+    Returns the final progress (labelled / total / per minute), how many
+    retractions this session wrote and whether a person typed the keys.
     """
     retractions = 0
     for warning in session.suggestions.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
     prompt = "[dim]p/a/n · Enter accept · s speaker · t type · k skip · u undo · ? help · q quit[/] "
     while not session.done:
-        render(console, session.view())
+        render(console, session.view(), show_rate=keys.interactive)
         console.print(prompt, end="")
         key = keys.read_key()
         console.print(escape(_key_name(key)))
@@ -170,9 +174,10 @@ def run(
             elif command == "k":
                 session.skip()
             elif command == "u":
-                if session.undo() is not None:
+                undone = session.undo()
+                if undone is not None:
                     retractions += 1
-                    console.print("[yellow]label withdrawn[/]")
+                    console.print(f"[yellow]label of {undone['sent_id']} withdrawn[/]")
             elif command == "?":
                 console.print(escape(SCHEME))
             elif command == "s":
@@ -198,7 +203,7 @@ def run(
     progress = session.progress()
     if session.done:
         console.print(f"\n[bold green]done:[/] nothing left to label here ({progress['labelled']}/{progress['total']})")
-    return {**progress, "retractions": retractions}
+    return {**progress, "retractions": retractions, "interactive": keys.interactive}
 
 
 def run_adjudication(

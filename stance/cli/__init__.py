@@ -64,7 +64,12 @@ def _root(
     ctx: typer.Context,
     root: Annotated[
         str | None,
-        typer.Option("--root", envvar="STANCE_ROOT", help="Project root holding corpus/, annotations/ and models/."),
+        typer.Option(
+            "--root",
+            envvar="STANCE_ROOT",
+            metavar="DIR",
+            help="Project root holding corpus/, annotations/ and models/.",
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")

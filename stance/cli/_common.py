@@ -7,23 +7,27 @@ below becomes one line on stderr and exit code 1, never a traceback.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
 import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import click
 import typer
 from rich.console import Console
 from rich.segment import Segment
+from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
+from stance.cli._help import tidy_command, tidy_param
 from stance.errors import StanceError, StanceWarning
-from stance.paths import Root, find_root
+from stance.paths import Root, find_root, root_hint
 
 #: Characters that steer a terminal instead of showing: C0/C1 controls (ESC starts a sequence that can
 #: retitle the window, clear the screen or fake output) and the bidirectional overrides that reorder text.
@@ -61,7 +65,20 @@ STANCE_STYLE = {"pro": "green", "anti": "red", "neutral": "bright_black", None: 
 
 
 class StanceGroup(TyperGroup):
-    """A Typer group whose commands report user errors in one line."""
+    """A Typer group whose commands report user errors in one line and whose help reads whole."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            tidy_command(command, ctx)
+        return command
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        tidy_command(self)
+        params = super().get_params(ctx)
+        for param in params:  # with the help option, which click adds here
+            tidy_param(param)
+        return params
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -117,6 +134,80 @@ def get_root(ctx: typer.Context) -> Root:
     return find_root(obj.get("root"))
 
 
+def say_if_no_project(root: Root) -> None:
+    """On stderr, when no project was found: which folder was used and how to set one (stdout stays data)."""
+    hint = root_hint(root)
+    if hint:
+        err_console.print(Text.assemble(("note:", "bold yellow"), " ", hint), soft_wrap=True)
+
+
 def print_json(data: Any) -> None:
     """Machine-readable output for scripts: plain JSON on stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+LIST_FORMATS = ("table", "tsv", "json")
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, tsv (a header line, then one tab-separated row per line) or json; "
+        "default: table (json with --json).",
+    ),
+]
+
+
+def list_format(fmt: str | None, *, as_json: bool = False) -> str:
+    """The output format of a listing command: ``--format``, else ``--json``, else a table."""
+    if fmt is None:
+        return "json" if as_json else "table"
+    if fmt not in LIST_FORMATS:
+        raise StanceError(f"unknown format {fmt!r}; allowed: {', '.join(LIST_FORMATS)}", field="--format")
+    if as_json and fmt != "json":
+        raise StanceError(f"--json asks for json, --format for {fmt}: give one of them", field="--format")
+    return fmt
+
+
+def print_tsv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    """One header line and one tab-separated line per row, for ``cut``, ``awk`` and spreadsheets.
+
+    Lists are joined with ``;`` (as in the CSV files), ``None`` is empty, and
+    tabs or line breaks inside a value become spaces so every row stays one line.
+    """
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (list, tuple)):
+            value = ";".join(str(v) for v in value)
+        return " ".join(str(value).replace("\t", " ").splitlines())
+
+    lines = ["\t".join(columns), *("\t".join(cell(row.get(c)) for c in columns) for row in rows)]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def print_table(table: Table, *, target: Console | None = None) -> None:
+    """Print a table; in a pipe or a file, at its natural width.
+
+    A terminal's width is a real limit. A pipe has none, but rich would still
+    squeeze to 80 columns: titles wrap, headers are cut ("sentenc…") and a
+    sentence column shrinks to a dozen characters. So when the output is not
+    a terminal the table gets the width its content asks for (at least its
+    title's); an explicit ``COLUMNS`` is still obeyed.
+    """
+    from rich.measure import Measurement
+
+    target = target or console
+    if target.is_terminal or os.environ.get("COLUMNS", "").isdigit():
+        target.print(table)
+        return
+    table.title_justify = table.caption_justify = "left"  # centred over a wide table, a title is lost
+    headings = [Text.from_markup(h) if isinstance(h, str) else h for h in (table.title, table.caption) if h]
+    table.min_width = max([table.min_width or 0, *(h.cell_len for h in headings if isinstance(h, Text))])
+    width = Measurement.get(target, target.options.update_width(100_000), table).maximum
+    buffer = io.StringIO()
+    Console(file=buffer, width=max(width, 1), highlight=False, color_system=None).print(table)
+    # Cells are padded to the column width; in a file that is only trailing blanks.
+    target.file.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))

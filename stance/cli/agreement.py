@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from stance.cli._common import console, get_root, print_json
+from stance.cli._common import console, get_root, print_json, print_table
 
 MAX_CLASS_COLUMNS = 8
 
@@ -43,7 +43,7 @@ def agreement_cmd(
 def _pairs_table(rows: list[dict[str, Any]], title: str) -> None:
     table = Table(title=title)
     for column in ("annotators", "shared", "observed", "kappa"):
-        table.add_column(column, justify="left" if column == "annotators" else "right")
+        table.add_column(column, justify="left" if column == "annotators" else "right", overflow="fold")
     labels: list[str] = []
     for row in rows:
         labels.extend(label for label in row["labels"] if label not in labels)
@@ -59,7 +59,7 @@ def _pairs_table(rows: list[dict[str, Any]], title: str) -> None:
             _num(row["kappa"]),
             *(_num(row["per_class"].get(label)) for label in labels),
         )
-    console.print(table)
+    print_table(table)
     for row in rows:
         if not row["shared"]:
             continue
@@ -70,4 +70,4 @@ def _pairs_table(rows: list[dict[str, Any]], title: str) -> None:
             matrix.add_column(label, justify="right")
         for label, counts in zip(row["labels"], row["confusion"], strict=True):
             matrix.add_row(label, *(str(c) for c in counts))
-        console.print(matrix)
+        print_table(matrix)

@@ -35,6 +35,7 @@ def annotate_cmd(
 ) -> None:
     """Label sentences: p/a/n, Enter accepts the suggestion, s speaker, t type, k skip, u undo, ? help, q quit.
 
+    u undoes the last step, then the labels of earlier sessions, newest first.
     Every label is on disk (annotations/annotators/NAME.jsonl) before the next
     sentence shows; start again to resume. Keys can be piped, one per line.
     """
@@ -69,7 +70,8 @@ def annotate_cmd(
                 f"\ninterrupted; {name}: {labelled}/{len(session.scope)} labelled, saved in {history_path(root, name)}"
             )
             return
+    rate = f" ({result['per_minute']:.1f}/min)" if result["interactive"] and result["session"] else ""
     err_console.print(
-        f"{name}: {result['labelled']}/{result['total']} labelled, {result['session']} this session "
-        f"({result['per_minute']:.1f}/min), saved in {history_path(root, name)}"
+        f"{name}: {result['labelled']}/{result['total']} labelled, {result['session']} this session{rate}, "
+        f"saved in {history_path(root, name)}"
     )

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from stance.cli._common import console, err_console, get_root, new_app
+from stance.cli._common import console, err_console, get_root, new_app, print_table
 from stance.errors import StanceError
 
 app = new_app("Public benchmarks: compare our models with published numbers.")
@@ -90,8 +90,8 @@ def tweeteval_cmd(
         )
     result["data"] = str(data)
     result["config_files"] = config_files
-    console.print(results_table(result))
-    console.print(targets_table(result))
+    print_table(results_table(result))
+    print_table(targets_table(result))
     if out is not None:
         atomic_write_text(out / "report.json", json.dumps(bench.to_json(result), indent=2, ensure_ascii=False) + "\n")
         bench.write_predictions(result, out)

@@ -11,7 +11,19 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from stance.cli._common import STANCE_STYLE, console, err_console, get_root, new_app, print_json
+from stance.cli._common import (
+    STANCE_STYLE,
+    FormatOpt,
+    console,
+    err_console,
+    get_root,
+    list_format,
+    new_app,
+    print_json,
+    print_table,
+    print_tsv,
+    say_if_no_project,
+)
 from stance.corpus.articles import add_article, corpus_lock, get_article, load_sentences, split_corpus
 from stance.corpus.gold import load_gold, write_labels
 from stance.corpus.summary import corpus_summary
@@ -26,20 +38,54 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")
 
 
 @app.command("list")
-def list_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def list_cmd(ctx: typer.Context, as_json: JsonOpt = False, fmt: FormatOpt = None) -> None:
     """One row per article: id, title, publication, sentences, labels, stance counts."""
-    rows = corpus_summary(get_root(ctx))
-    if as_json:
+    fmt = list_format(fmt, as_json=as_json)
+    root = get_root(ctx)
+    rows = corpus_summary(root)
+    say_if_no_project(root)
+    if fmt == "json":
         print_json(rows)
-        return
-    console.print(_article_table(rows, width=console.width))
+    elif fmt == "tsv":
+        print_tsv(rows, list(rows[0]) if rows else ["id", "title", "origin", *_COUNTS])
+    else:
+        # A terminal's width is a limit; a pipe has none (see print_table): one line per article there.
+        print_table(_article_table(rows, width=console.width) if _squeezed() else _line_table(rows))
+
+
+def _squeezed() -> bool:
+    """Whether tables must fit the console's width: on a terminal, or when COLUMNS asks for it."""
+    import os
+
+    return console.is_terminal or os.environ.get("COLUMNS", "").isdigit()
 
 
 _COUNTS = ("sentences", "labelled", *STANCES)
 
 
+def _line_table(rows: list[dict]) -> Table:
+    """The piped form: one line per article (id, origin, counts, then the whole title), for grep and awk."""
+    table = Table(
+        title=f"{len(rows)} articles",
+        caption="origin: source = one of the four seed articles",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    table.add_column("article", no_wrap=True)
+    table.add_column("origin", no_wrap=True)
+    for column in _COUNTS:
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("title · publication", no_wrap=True)
+    for row in rows:
+        table.add_row(Text(row["id"]), row["origin"], *(str(row[c]) for c in _COUNTS), Text(_title_line(row)))
+    table.add_section()
+    table.add_row("total", "", *(str(sum(r[c] for r in rows)) for c in _COUNTS), "")
+    return table
+
+
 def _article_table(rows: list[dict], *, width: int) -> Table:
-    """The ``corpus list`` table, readable at 80 columns.
+    """The ``corpus list`` table on a terminal, readable at 80 columns.
 
     Each article takes two lines: its id (never wrapped or cut, since it is
     what `corpus show` takes) and below it the title and publication, cut
@@ -119,8 +165,10 @@ def show_cmd(
     ctx: typer.Context,
     article: Annotated[str, typer.Argument(help="Article id (see `stance corpus list`).")],
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """The article's sentences in order with speaker and stance, colour per stance."""
+    fmt = list_format(fmt, as_json=as_json)
     root = get_root(ctx)
     meta = get_article(root, article)
     table = load_sentences(root)
@@ -141,8 +189,11 @@ def show_cmd(
                 "stance": label.stance if label else None,
             }
         )
-    if as_json:
+    if fmt == "json":
         print_json(records)
+        return
+    if fmt == "tsv":
+        print_tsv(records, ["id", "article", "index", "paragraph", "speaker", "speaker_type", "stance", "text"])
         return
     heading = Text(meta.title, style="bold")
     heading.append(f"  ({meta.id}, {meta.publication or 'publication not stated'})", style="dim")
@@ -165,7 +216,7 @@ def show_cmd(
             Text(r["stance"] or "unlabelled", style=style),
             Text(r["text"], style=style if r["stance"] != "neutral" else ""),
         )
-    console.print(table)
+    print_table(table)
 
 
 @app.command("add")

@@ -9,7 +9,17 @@ from typing import Annotated, Any
 
 import typer
 
-from stance.cli._common import STANCE_STYLE, console, err_console, get_root
+from stance.cli._common import (
+    STANCE_STYLE,
+    FormatOpt,
+    console,
+    err_console,
+    get_root,
+    list_format,
+    print_json,
+    print_table,
+    print_tsv,
+)
 from stance.errors import StanceError
 
 
@@ -159,11 +169,11 @@ def evaluate_cmd(
             split=split,
         )
     write_report(result, out_dir)
-    console.print(scores_table(result))
+    print_table(scores_table(result))
     if result.comparisons:
-        console.print(comparisons_table(result))
+        print_table(comparisons_table(result))
     if result.speaker_ablation:
-        console.print(ablation_table(result))
+        print_table(ablation_table(result))
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
     console.print(f"Report written to {out_dir} ({result.seconds:.0f} s)")
@@ -173,6 +183,7 @@ def errors_cmd(
     report_dir: Annotated[Path, typer.Argument(help="A folder written by `stance evaluate`.")],
     model: Annotated[str | None, typer.Option("--model", "-m", help="Only this model's errors.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most N errors (0: all).")] = 0,
+    fmt: FormatOpt = None,
 ) -> None:
     """List misclassified sentences, most confident first: speaker, gold, prediction, previous sentence."""
     from rich.markup import escape
@@ -180,15 +191,38 @@ def errors_cmd(
 
     from stance.evaluation.mistakes import misclassified
 
+    fmt = list_format(fmt)
     errors = misclassified(report_dir, model=model)
     shown = errors[:limit] if limit else errors
-    table = Table(title=f"{len(errors)} misclassified sentences", show_lines=True)
-    for column in ("model", "sent_id", "speaker", "gold", "predicted", "conf.", "sentence (previous sentence)"):
-        table.add_column(column, overflow="fold")
+    if fmt == "json":
+        print_json(shown)
+        return
+    if fmt == "tsv":
+        print_tsv(shown, ["model", "sent_id", "speaker", "gold", "predicted", "confidence", "text", "context"])
+        return
+    title = f"{len(errors)} misclassified sentences" + (f" (the {len(shown)} most confident)" if limit else "")
+    if console.is_terminal and console.width < 140:
+        # A narrow terminal: one block per error, so the sentence gets the whole width.
+        table = Table(title=title, show_lines=True, show_header=False)
+        table.add_column("error", ratio=1)
+        for e in shown:
+            table.add_row(
+                f"[bold]{e['sent_id']}[/]  {escape(e['speaker'] or '')}  gold "
+                f"[{STANCE_STYLE.get(e['gold'])}]{e['gold']}[/], {escape(e['model'])} said "
+                f"[{STANCE_STYLE.get(e['predicted'])}]{e['predicted']}[/] ({e['confidence']:.2f})\n"
+                + escape(e["text"])
+                + (f"\n[dim]({escape(e['context'])})[/]" if e["context"] else "")
+            )
+        print_table(table)
+        return
+    table = Table(title=title, show_lines=True)
+    for column in ("model", "sent_id", "speaker", "gold", "predicted", "conf."):
+        table.add_column(column, no_wrap=column != "speaker")
+    table.add_column("sentence (previous sentence)", ratio=1, min_width=40)
     for e in shown:
         text = escape(e["text"]) + (f"\n[dim]({escape(e['context'])})[/]" if e["context"] else "")
         table.add_row(
-            e["model"],
+            escape(e["model"]),
             str(e["sent_id"]),
             escape(e["speaker"] or ""),
             f"[{STANCE_STYLE.get(e['gold'])}]{e['gold']}[/]",
@@ -196,4 +230,4 @@ def errors_cmd(
             f"{e['confidence']:.2f}",
             text,
         )
-    console.print(table)
+    print_table(table)

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from stance.cli._common import STANCE_STYLE, console, get_root, new_app, print_json
+from stance.cli._common import STANCE_STYLE, console, get_root, new_app, print_json, print_table
 from stance.corpus.dataset import labelled_rows
 from stance.corpus.summary import label_stats
 from stance.errors import StanceError
@@ -39,9 +39,9 @@ def stats_cmd(
     )
     for key, title in (("by_speaker_type", "speaker type"), ("by_speaker", "speaker"), ("by_article", "article")):
         table = Table(title=f"by {title}")
-        table.add_column(title)
+        table.add_column(title, overflow="fold")  # ids and names wrap, never cut
         for column in ("total", *STANCES):
             table.add_column(column, justify="right", style=STANCE_STYLE.get(column, ""))
         for name, counts in stats[key].items():
             table.add_row(Text(name), *(str(counts[c]) for c in ("total", *STANCES)))  # names are not markup
-        console.print(table)
+        print_table(table)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from stance.cli._common import console, get_root, new_app, print_json
+from stance.cli._common import FormatOpt, console, get_root, list_format, new_app, print_json, print_table, print_tsv
 from stance.paths import Root
 from stance.schema import Sentence
 
@@ -25,7 +25,7 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
     overall = result["overall"]
     table = Table(title=f"speaker finder vs {result['source']}: {overall['n']} sentences")
     for column in ("article", "sentences", "speaker", "type", "author/quoted"):
-        table.add_column(column, justify="left" if column == "article" else "right")
+        table.add_column(column, justify="left" if column == "article" else "right", overflow="fold")
     for row in result["articles"]:
         table.add_row(
             row["article"],
@@ -42,13 +42,13 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
         _pct(overall["type_accuracy"]),
         _pct(overall["quoted_accuracy"]),
     )
-    console.print(table)
+    print_table(table)
 
     rows = [*result["collections"], {"collection": "overall", **overall}]
     per = Table(title="per collection")
     per.add_column("collection", no_wrap=True)
     for column in ("sentences", "speaker", "type", "author/quoted"):
-        per.add_column(column, justify="right")
+        per.add_column(column, justify="right", overflow="fold")
     for row in rows:
         per.add_row(
             row["collection"],
@@ -57,32 +57,32 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
             _pct(row["type_accuracy"]),
             _pct(row["quoted_accuracy"]),
         )
-    console.print(per)
+    print_table(per)
     kinds = Table(title="kinds of miss per collection")
     kinds.add_column("collection", no_wrap=True)
     for kind in overall["miss_kinds"]:
-        kinds.add_column(kind, justify="right")
+        kinds.add_column(kind, justify="right", overflow="fold")
     for row in rows:
         kinds.add_row(row["collection"], *(str(v) for v in row["miss_kinds"].values()))
-    console.print(kinds)
+    print_table(kinds)
 
     conf = result["confusion"]
     matrix = Table(title="confusion: the most frequent gold speakers and what the finder said")
     for column in ("gold speaker", "sentences", "found", "finder said instead"):
-        matrix.add_column(column, justify="right" if column in ("sentences", "found") else "left")
+        matrix.add_column(column, justify="right" if column in ("sentences", "found") else "left", overflow="fold")
     for i, (label, row) in enumerate(zip(conf["labels"], conf["matrix"], strict=True)):
         others = [f"{conf['labels'][j]} ({v})" for j, v in enumerate(row) if v and j != i]
         matrix.add_row(label, str(sum(row)), str(row[i]), ", ".join(others) or "·")
-    console.print(matrix)
+    print_table(matrix)
 
     shown = result["misses"][:misses] if misses >= 0 else result["misses"]
     if not result["misses"]:
         console.print("no misses")
         return
     table = Table(title=f"misses ({len(shown)} of {len(result['misses'])})", expand=True)
-    table.add_column("sentence", style="dim", ratio=1)
-    table.add_column("gold", ratio=1)
-    table.add_column("finder", ratio=1)
+    table.add_column("sentence", style="dim", ratio=1, overflow="fold")
+    table.add_column("gold", ratio=1, overflow="fold")
+    table.add_column("finder", ratio=1, overflow="fold")
     table.add_column("evidence / text", ratio=3)
     for miss in shown:
         table.add_row(
@@ -91,7 +91,7 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
             f"[red]{miss['pred_speaker']}[/]",
             f"[dim]{miss['evidence']}[/]\n{miss['text']}",
         )
-    console.print(table)
+    print_table(table)
 
 
 def record_suggestions(root: Root, article: str, sentences: list[Sentence], *, title: str | None = None) -> None:
@@ -160,17 +160,23 @@ def show_cmd(
         Path | None, typer.Option("--file", help="A plain UTF-8 text file not in the corpus (split like the corpus).")
     ] = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
-    """An article's sentences with the finder's speaker, evidence and confidence (and gold when labelled)."""
+    """An article's sentences (numbered from 0, as in their ids) with the finder's speaker, evidence, confidence."""
     from stance.speakers.records import attribute_article, attribute_file
 
+    fmt = list_format(fmt, as_json=as_json)
     if (article is None) == (file is None):
         from stance.errors import StanceError
 
         raise StanceError("give an article id or --file PATH (one of them)")
     title, records = attribute_file(file) if file is not None else attribute_article(get_root(ctx), article)
-    if as_json:
+    if fmt == "json":
         print_json(records)
+        return
+    if fmt == "tsv":
+        columns = list(dict.fromkeys(key for record in records for key in record))
+        print_tsv(records, [c for c in columns if c != "text"] + ["text"])
         return
     console.print(f"[bold]{title}[/]")
     table = Table(expand=True)
@@ -186,4 +192,4 @@ def show_cmd(
         table.add_row(
             str(r["index"]), str(r["paragraph"]), speaker, f"{r['evidence']} ({r['confidence']:.2f})", r["text"]
         )
-    console.print(table, markup=True)
+    print_table(table)

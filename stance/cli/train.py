@@ -23,7 +23,8 @@ def train_cmd(
         Path | None, typer.Option("--config", help="A TOML file whose keys override models/MODEL.toml.")
     ] = None,
     sets: Annotated[
-        list[str] | None, typer.Option("--set", help="Override one config key: --set epochs=3 (repeatable).")
+        list[str] | None,
+        typer.Option("--set", metavar="KEY=VALUE", help="Override one config key: --set epochs=3 (repeatable)."),
     ] = None,
     base_model: Annotated[
         str | None, typer.Option("--base-model", help="Hub id or local folder to start from (transformer, embeddings).")

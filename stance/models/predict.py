@@ -35,9 +35,9 @@ ENGINES = ("auto", "torch", "onnx")
 
 def text_records(texts: Iterable[str]) -> Iterator[dict[str, Any]]:
     """Sentences given on the command line, blank ones refused."""
-    for number, text in enumerate(texts, start=1):
+    for number, text in enumerate(texts):
         if not text.strip():
-            raise StanceError(f"sentence {number} is empty", field="TEXT")
+            raise StanceError(f"sentence #{number} (counting from 0, as the table does) is empty", field="TEXT")
         yield {"text": text.strip()}
 
 
