@@ -208,6 +208,6 @@ def print_table(table: Table, *, target: Console | None = None) -> None:
     table.min_width = max([table.min_width or 0, *(h.cell_len for h in headings if isinstance(h, Text))])
     width = Measurement.get(target, target.options.update_width(100_000), table).maximum
     buffer = io.StringIO()
-    Console(file=buffer, width=max(width, 1), highlight=False, color_system=None).print(table)
+    SafeConsole(file=buffer, width=max(width, 1), highlight=False, color_system=None).print(table)
     # Cells are padded to the column width; in a file that is only trailing blanks.
     target.file.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
