@@ -119,6 +119,9 @@ def test_the_same_seed_gives_the_same_report_and_to_dict_is_report_json(spy):
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     assert first["speaker_ablation"]["models"]["spy"][1]["variant"] == "gold speaker"
     assert first["protocol"]["cv"] == "kfold" and first["protocol"]["k"] == 5
+    # The learning curve takes whole articles: 25..100% of each fold's 8 training articles.
+    assert [p["n_train_articles"] for p in first["learning_curve"]["spy"]] == [2, 4, 6, 8]
+    assert [p["n_train"] for p in first["learning_curve"]["spy"]] == [12, 24, 36, 48]
 
 
 def test_training_sets_without_a_stance_are_one_warning_not_one_per_fold(spy):

@@ -56,7 +56,7 @@ import numpy as np
 from stance.errors import StanceError
 from stance.evaluation import metrics, stats
 from stance.evaluation.results import AblationResult, AblationScore, EvaluationResult, ModelResult
-from stance.evaluation.splits import ArticleSplit, Fold, kfold, leave_one_article_out, stratified_subsample
+from stance.evaluation.splits import ArticleSplit, Fold, article_subsample, kfold, leave_one_article_out
 from stance.models.baselines import REFERENCES, ReferenceModel
 from stance.schema import STANCES
 
@@ -73,7 +73,7 @@ __all__ = [
     "resolve_models",
 ]
 
-#: Training shares for the learning curve.
+#: Shares of each fold's training articles for the learning curve (whole articles).
 CURVE_FRACTIONS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
 #: The default protocol: grouped, stratified K-fold with this K (see the module docstring).
 DEFAULT_CV = "kfold"
@@ -160,6 +160,16 @@ class FoldPlan:
 
 
 @dataclass
+class JobOutput:
+    """What one job gives back: probabilities on its fold's test rows, what it trained on, how long it took."""
+
+    proba: np.ndarray
+    n_train: int
+    n_train_articles: int
+    seconds: float = 0.0
+
+
+@dataclass
 class CVRun:
     """One model's pooled run over the folds: predictions and probabilities of the scored rows."""
 
@@ -167,6 +177,8 @@ class CVRun:
     proba: np.ndarray
     folds: list[dict[str, Any]]
     seconds: float
+    #: Mean number of training articles per fold.
+    train_articles: float = 0.0
 
 
 def fingerprint(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -347,7 +359,7 @@ def run_job(
     test_source: Sequence[Mapping[str, Any]],
     *,
     fixed: bool = False,
-) -> tuple[np.ndarray, int]:
+) -> JobOutput:
     """Train a fresh model on the fold's training rows, return its probabilities on the fold's test rows.
 
     ``fixed``: use a saved run as it is (no training). Reference rows vary
@@ -358,19 +370,18 @@ def run_job(
         from stance.models import registry
 
         model = registry.load_model(spec.run_dir)
-        n_train = 0
+        train_idx: tuple[int, ...] = ()
     else:
         train_idx = fold.train
         if job.fraction < 1.0:
-            y = [row["stance"] for row in rows]
-            train_idx = stratified_subsample(train_idx, y, fraction=job.fraction, seed=job.seed + job.fold)
+            groups = [str(row.get("article")) for row in rows]
+            train_idx = article_subsample(train_idx, groups, fraction=job.fraction, seed=job.seed + job.fold)
         model = _create(spec, job.seed + job.fold if spec.kind == "reference" else job.seed)
         model.fit([rows[i] for i in train_idx])
-        n_train = len(train_idx)
     proba = np.asarray(model.predict_proba(test), dtype=float)
     if proba.shape != (len(test), len(STANCES)):
         raise StanceError(f"model {spec.name!r} returned probabilities of shape {proba.shape}")
-    return proba, n_train
+    return JobOutput(proba, len(train_idx), len({rows[i].get("article") for i in train_idx}))
 
 
 def _labels(proba: np.ndarray) -> list[str]:
@@ -379,7 +390,7 @@ def _labels(proba: np.ndarray) -> list[str]:
 
 def cross_validate(
     jobs: Sequence[Job],
-    outputs: Mapping[Job, tuple[np.ndarray, int, float]],
+    outputs: Mapping[Job, JobOutput],
     plan: FoldPlan,
     test_y: Sequence[str],
 ) -> CVRun:
@@ -388,7 +399,7 @@ def cross_validate(
     fold_records = []
     for job in jobs:
         fold = plan.folds[job.fold]
-        fold_proba, n_train, _ = outputs[job]
+        fold_proba, n_train = outputs[job].proba, outputs[job].n_train
         proba[list(fold.test)] = fold_proba
         gold = [test_y[i] for i in fold.test]
         scored = metrics.evaluate_predictions(gold, _labels(fold_proba))
@@ -399,8 +410,9 @@ def cross_validate(
             record["missing_gold"] = missing
         fold_records.append(record)
     proba = proba[plan.positions]
-    seconds = sum(outputs[job][2] for job in jobs)
-    return CVRun(_labels(proba), proba, fold_records, round(seconds, 3))
+    seconds = sum(outputs[job].seconds for job in jobs)
+    articles = float(np.mean([outputs[job].n_train_articles for job in jobs]))
+    return CVRun(_labels(proba), proba, fold_records, round(seconds, 3), articles)
 
 
 def score(
@@ -439,10 +451,10 @@ def run_jobs(
     finder_rows: Sequence[Mapping[str, Any]] | None,
     fixed: Sequence[str] = (),
     progress: Progress | None = None,
-) -> dict[Job, tuple[np.ndarray, int, float]]:
+) -> dict[Job, JobOutput]:
     """Run every planned job in order: ``{job: (test-fold probabilities, training size, seconds)}``."""
     started = time.perf_counter()
-    outputs: dict[Job, tuple[np.ndarray, int, float]] = {}
+    outputs: dict[Job, JobOutput] = {}
     seconds: dict[Job, float] = {}
     for done, job in enumerate(jobs, start=1):
         job_started = time.perf_counter()
@@ -450,9 +462,9 @@ def run_jobs(
         finder = job.part == "ablation" and job.variant == "finder speaker"
         source = finder_rows if finder else test_rows if test_rows is not None else rows
         assert source is not None  # the plan has finder jobs only with finder rows
-        proba, n_train = run_job(job, spec, plan.folds[job.fold], rows, source, fixed=job.model in fixed)
-        seconds[job] = time.perf_counter() - job_started
-        outputs[job] = (proba, n_train, seconds[job])
+        output = run_job(job, spec, plan.folds[job.fold], rows, source, fixed=job.model in fixed)
+        seconds[job] = output.seconds = time.perf_counter() - job_started
+        outputs[job] = output
         if progress is not None:
             progress(
                 ProgressEvent(
@@ -535,14 +547,16 @@ def evaluate(
         return cross_validate(runs[(model, seed, part, variant, fraction)], outputs, plan, test_y)
 
     results = []
+    main_runs: dict[str, CVRun] = {}
     for spec in specs:
         spec_seeds = seed_list if spec.kind != "reference" else [seed]
         seed_runs = [pooled(spec.name, s) for s in spec_seeds]
+        main_runs[spec.name] = seed_runs[0]
         if external:  # one training on the whole corpus: no folds to report
             for run in seed_runs:
                 run.folds = []
         results.append(model_result(spec, spec_seeds, seed_runs, y, n_bootstrap=n_bootstrap, seed=seed, groups=groups))
-        results[-1].all_seconds = round(sum(outputs[j][2] for j in jobs if j.model == spec.name), 3)
+        results[-1].all_seconds = round(sum(outputs[j].seconds for j in jobs if j.model == spec.name), 3)
         if spec.name in fixed and split is not None:
             warnings.append(f"{spec.name}: a saved run is used as it was trained; it may have seen test articles")
         if spec.kind in ("registry", "saved"):
@@ -569,7 +583,7 @@ def evaluate(
     curve: dict[str, list[dict[str, float]]] = {}
     for result in results if curve_fractions else []:
         points = [_curve_point(f, y, pooled(result.name, seed_list[0], "curve", fraction=f)) for f in curve_fractions]
-        curve[result.name] = [*points, _curve_point(1.0, y, CVRun(result.predictions, result.proba, result.folds, 0))]
+        curve[result.name] = [*points, _curve_point(1.0, y, main_runs[result.name])]
 
     fold_name = [""] * len(test_source)
     for fold in plan.folds if not external else []:
@@ -698,6 +712,7 @@ def _curve_point(fraction: float, y: Sequence[str], run: CVRun) -> dict[str, flo
     return {
         "fraction": fraction,
         "n_train": float(np.mean([f["n_train"] for f in run.folds])),
+        "n_train_articles": run.train_articles,
         "macro_f1": scored["macro_f1"],
         "f_avg": scored["f_avg"],
     }

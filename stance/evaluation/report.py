@@ -31,7 +31,9 @@ report.json schema (``"schema": "stance-evaluation/1"``)::
                                fold: its per-fold F1 counts as 0; the headline scores pool the folds)}]}}
     comparisons [{a, b, metric, difference (b - a), ci_low, ci_high, p_value (approximate
                   randomisation), p_holm, mcnemar {only_a_right, only_b_right, p_value}, mcnemar_p_holm}]
-    learning_curve {NAME: [{fraction, n_train (mean per fold), macro_f1, f_avg}]}
+    learning_curve {NAME: [{fraction (share of each fold's training ARTICLES, whole articles),
+                            n_train (sentences, mean per fold), n_train_articles (mean per fold),
+                            macro_f1, f_avg}]}
     speaker_ablation  null, or with --speaker-ablation:
                {variants ["text only", "gold speaker", "finder speaker"], training_speakers "gold",
                 finder_agreement (share of sentences whose finder speaker equals gold),
@@ -207,13 +209,18 @@ def markdown(result: EvaluationResult) -> str:
                 f"{_p(c['mcnemar_p_holm'])} |"
             )
     if result.learning_curve:
-        lines += ["", "Learning curve (macro-F1 by share of each training fold):", ""]
+        lines += ["", "Learning curve (macro-F1 by share of each training fold's articles, whole articles):", ""]
         names = list(result.learning_curve)
-        lines += ["| Share | Training sentences | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+        header = "| Share | Training articles | Training sentences | "
+        lines += [header + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
         first = result.learning_curve[names[0]]
         for i, point in enumerate(first):
             cells = [f"{result.learning_curve[n][i]['macro_f1']:.3f}" for n in names]
-            lines.append(f"| {point['fraction']:.0%} | {point['n_train']:.0f} | " + " | ".join(cells) + " |")
+            lines.append(
+                f"| {point['fraction']:.0%} | {point['n_train_articles']:.1f} | {point['n_train']:.0f} | "
+                + " | ".join(cells)
+                + " |"
+            )
     if result.speaker_ablation:
         lines += ["", *_ablation_markdown(result.speaker_ablation.to_dict())]
     lines += [
@@ -376,7 +383,7 @@ def plot_learning_curve(result: EvaluationResult, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(5, 3.8))
     for name, points in result.learning_curve.items():
         ax.plot([p["n_train"] for p in points], [p["macro_f1"] for p in points], marker="o", label=name)
-    ax.set_xlabel("training sentences per fold (mean)")
+    ax.set_xlabel("training sentences per fold (mean; whole articles)")
     ax.set_ylabel("macro-F1")
     ax.set_ylim(0, 1)
     ax.legend()
