@@ -85,7 +85,10 @@ def evaluate_cmd(
     origin: Annotated[str, typer.Option("--origin", help="Articles to use: all, source or added.")] = "all",
     out: Annotated[Path | None, typer.Option("--out", help="Report folder [default: reports/<date-time>/].")] = None,
     learning_curve: Annotated[
-        bool, typer.Option("--learning-curve", help="Also score 25/50/75% of each training fold.")
+        bool,
+        typer.Option(
+            "--learning-curve", help="Also retrain on 25/50/75% of each fold's training articles (whole articles)."
+        ),
     ] = False,
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="Config override MODEL.key=value (repeatable).")
