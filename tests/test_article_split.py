@@ -124,7 +124,7 @@ def test_the_speaker_ablation_runs_on_the_split(spy):
     finder = [{**r, "speaker": "author" if r["article"].startswith("b") else r["speaker"]} for r in rows]
     split = article_split([r["article"] for r in rows], COLLECTION_OF, train="collection:seed", test="article:b1,b2")
     result = ev.evaluate(rows, [spy], n_bootstrap=100, split=split, finder_rows=finder)
-    ablation = result.speaker_ablation
+    ablation = result.speaker_ablation.to_dict()
     assert ablation["finder_agreement"] == pytest.approx(8 / 12)  # measured on the 12 test rows
     variants = ablation["models"]["spy"]
     assert [v["variant"] for v in variants] == ["text only", "gold speaker", "finder speaker"]
@@ -133,7 +133,25 @@ def test_the_speaker_ablation_runs_on_the_split(spy):
     assert all(tested <= {"b1", "b2"} for tested in SpyModel.tested)
 
 
-def test_cli_train_on_seed_test_on_corpus_extra_with_the_speaker_ablation(project, runner, tmp_path):
+def _drop_gold_of(project, *collections):
+    from stance.corpus.articles import article_collections
+
+    unlabelled = {a for a, c in article_collections(project).items() if c in collections}
+    path = project.gold_file
+    kept = [
+        line for line in path.read_text().splitlines() if json.loads(line)["sent_id"].split(":")[0] not in unlabelled
+    ]
+    path.write_text("\n".join(kept) + "\n")
+
+
+@pytest.fixture
+def twenty(project):
+    """The project with only the 20 older articles (seed: 4, corpus-extra: 16) labelled: small and fast."""
+    _drop_gold_of(project, "corpus-more")
+    return project
+
+
+def test_cli_train_on_seed_test_on_corpus_extra_with_the_speaker_ablation(twenty, runner, tmp_path):
     out = tmp_path / "split"
     args = ["evaluate", "--models", "tfidf", "--bootstrap", "100", "--out", str(out)]
     result = runner.invoke(
@@ -153,7 +171,7 @@ def test_cli_train_on_seed_test_on_corpus_extra_with_the_speaker_ablation(projec
     assert {"scores.png", "confusion-tfidf.png"} <= {p.name for p in out.iterdir()}
 
 
-def test_cli_test_articles_alone_train_on_every_other_labelled_article(project, runner, tmp_path):
+def test_cli_test_articles_alone_train_on_every_other_labelled_article(twenty, runner, tmp_path):
     out = tmp_path / "ids"
     args = ["evaluate", "--models", "tfidf", "--bootstrap", "100", "--out", str(out)]
     result = runner.invoke(app, [*args, "--test", "article:dwp-offshore-it-jobs,hp-dwp-staff-strike-india"])
@@ -163,19 +181,8 @@ def test_cli_test_articles_alone_train_on_every_other_labelled_article(project, 
     assert split["test"]["articles"] == ["hp-dwp-staff-strike-india", "dwp-offshore-it-jobs"]
     from stance.corpus.dataset import labelled_rows
 
-    labelled = {row["article"] for row in labelled_rows(project)}
+    labelled = {row["article"] for row in labelled_rows(twenty)}
     assert set(split["train"]["articles"]) == labelled - set(split["test"]["articles"])
-
-
-def _drop_gold_of(project, collection):
-    from stance.corpus.articles import article_collections
-
-    unlabelled = {a for a, c in article_collections(project).items() if c == collection}
-    path = project.gold_file
-    kept = [
-        line for line in path.read_text().splitlines() if json.loads(line)["sent_id"].split(":")[0] not in unlabelled
-    ]
-    path.write_text("\n".join(kept) + "\n")
 
 
 @pytest.mark.parametrize(
@@ -192,16 +199,16 @@ def _drop_gold_of(project, collection):
         (["--cv", "kfold:3", "--test", "collection:seed"], "--cv: cross-validation and --train/--test"),
     ],
 )
-def test_cli_bad_article_sets_are_one_line(project, runner, tmp_path, args, message):
-    _drop_gold_of(project, "corpus-extra")
-    # With corpus-extra unlabelled, "seed,corpus-extra,corpus-more" still leaves no article to test on.
+def test_cli_bad_article_sets_are_one_line(twenty, runner, tmp_path, args, message):
+    _drop_gold_of(twenty, "corpus-extra")
+    # With corpus-extra unlabelled too, "seed,corpus-extra,corpus-more" leaves no article to test on.
     result = runner.invoke(app, ["evaluate", "--models", "tfidf", *args, "--out", str(tmp_path / "x")])
     assert result.exit_code == 1
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
 
 
-def test_cli_train_articles_with_an_external_test_file(project, runner, tmp_path):
+def test_cli_train_articles_with_an_external_test_file(twenty, runner, tmp_path):
     test = tmp_path / "test.csv"
     test.write_text(
         "text,stance\nThe union said jobs will be lost,anti\nSavings are good,pro\nThe minister spoke,neutral\n"
@@ -215,5 +222,5 @@ def test_cli_train_articles_with_an_external_test_file(project, runner, tmp_path
     from stance.corpus.dataset import labelled_rows
     from stance.evaluation.protocol import fingerprint
 
-    seed_rows = [r for r in labelled_rows(project) if r["origin"] == "source"]
+    seed_rows = [r for r in labelled_rows(twenty) if r["origin"] == "source"]
     assert document["data"]["train_fingerprint"] == fingerprint(seed_rows)

@@ -66,7 +66,7 @@ def spy(monkeypatch):
 
 def test_leave_one_article_out_never_trains_on_the_test_article(spy):
     rows = _rows()
-    result = ev.evaluate(rows, [spy], n_bootstrap=200)
+    result = ev.evaluate(rows, [spy], cv="article", n_bootstrap=200)
     assert [f["name"] for f in result.protocol["folds"]] == [f"art{a}" for a in range(5)]
     for fold, seen in zip(result.protocol["folds"], SpyModel.seen, strict=True):
         assert fold["name"] not in seen and len(seen) == 4
@@ -82,10 +82,13 @@ def test_grouped_kfold_never_trains_on_a_test_article(spy):
         assert tested and not tested & seen
 
 
-def test_a_class_missing_from_a_fold_is_a_warning_not_a_nan(spy):
+def test_a_class_missing_from_a_fold_marks_the_fold_not_a_warning_nor_a_nan(spy):
     rows = _rows(missing=(2, "pro"))
-    result = ev.evaluate(rows, [spy], n_bootstrap=200)
-    assert any("fold art2: no gold 'pro'" in w for w in result.warnings)
+    result = ev.evaluate(rows, [spy], cv="article", n_bootstrap=200)
+    # The headline scores pool the folds, so only the per-fold record says so.
+    assert not any("no gold" in w for w in result.warnings)
+    folds = {f["fold"]: f for f in result.model("spy").folds}
+    assert folds["art2"]["missing_gold"] == ["pro"] and "missing_gold" not in folds["art1"]
     assert any("spy: never predicts" in w for w in result.warnings)
     document = json.dumps(to_json(result))
     assert "NaN" not in document
@@ -118,7 +121,9 @@ def test_tfidf_report_is_reproducible_and_complete(tmp_path):
     specs = ev.resolve_models(["tfidf"])
     documents = []
     for name in ("a", "b"):
-        result = ev.evaluate(rows, specs, n_bootstrap=300, seed=3, learning_curve=True, bootstrap_unit="article")
+        result = ev.evaluate(
+            rows, specs, cv="article", n_bootstrap=300, seed=3, learning_curve=True, bootstrap_unit="article"
+        )
         write_report(result, tmp_path / name)
         document = json.loads((tmp_path / name / "report.json").read_text())
         documents.append({k: v for k, v in document.items() if k not in VOLATILE_KEYS})
@@ -147,7 +152,8 @@ def test_cli_evaluate_writes_a_report_and_errors_lists_mistakes(project, runner,
     assert result.exit_code == 0, result.output
     assert "tfidf" in result.output and "Paired comparisons" in result.output
     document = json.loads((out / "report.json").read_text())
-    assert document["protocol"]["cv"] == "article"
+    assert document["protocol"]["cv"] == "kfold" and document["protocol"]["k"] == 5
+    assert document["protocol"]["grouped_by_article"] and len(document["protocol"]["folds"]) == 5
     assert document["data"]["n_sentences"] > 0
     listed = runner.invoke(app, ["errors", str(out), "--model", "tfidf", "--limit", "3"])
     assert listed.exit_code == 0, listed.output

@@ -61,9 +61,9 @@ def test_ablation_trains_on_gold_and_tests_on_the_finders_speakers(monkeypatch):
     # The finder gets every "Union" sentence wrong: it says the author said them.
     finder = [{**r, "speaker": "author" if r["speaker"] == "Union" else r["speaker"]} for r in rows]
     spec = ev.ModelSpec(name="spy", kind="registry", config={"use_speaker": False})
-    result = ev.evaluate(rows, [spec], n_bootstrap=100, finder_rows=finder)
+    result = ev.evaluate(rows, [spec], cv="article", n_bootstrap=100, finder_rows=finder)
 
-    ablation = result.speaker_ablation
+    ablation = result.speaker_ablation.to_dict()
     assert ablation["finder_agreement"] == pytest.approx(2 / 3)
     scores = {v["variant"]: v for v in ablation["models"]["spy"]}
     assert list(scores) == ["text only", "gold speaker", "finder speaker"]

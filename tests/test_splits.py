@@ -55,3 +55,15 @@ def test_stratified_subsample_is_nested_and_keeps_every_class():
     assert set(quarter) <= set(half)
     assert {Y[i] for i in quarter} == {"pro", "anti", "neutral"}
     assert splits.stratified_subsample(indices, Y, fraction=1.0) == tuple(indices)
+
+
+def test_article_subsample_takes_whole_articles_nested_across_shares():
+    groups = [f"a{i // 3}" for i in range(24)]  # 8 articles of 3 sentences
+    indices = list(range(3, 24))  # the training rows of a fold without a0
+    quarter = splits.article_subsample(indices, groups, fraction=0.25, seed=5)
+    half = splits.article_subsample(indices, groups, fraction=0.5, seed=5)
+    assert len({groups[i] for i in quarter}) == 2 and len({groups[i] for i in half}) == 4
+    assert set(quarter) <= set(half) <= set(indices)
+    for article in {groups[i] for i in half}:
+        assert {i for i in half if groups[i] == article} == {i for i in indices if groups[i] == article}
+    assert splits.article_subsample(indices, groups, fraction=1.0) == tuple(indices)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,6 +23,10 @@ from stance.cli._common import (
     print_tsv,
 )
 from stance.errors import StanceError
+
+if TYPE_CHECKING:
+    from stance.evaluation.protocol import ProgressEvent
+    from stance.evaluation.results import EvaluationResult
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, dict[str, Any]]:
@@ -44,7 +50,11 @@ def evaluate_cmd(
     ] = None,
     cv: Annotated[
         str | None,
-        typer.Option("--cv", help="article (leave one article out) or kfold:K (default: article)."),
+        typer.Option(
+            "--cv",
+            help="kfold:K (stratified K-fold grouped by article) or article (leave one article out). "
+            "Default: kfold:5, 5 trainings per model (see the README for why 5).",
+        ),
     ] = None,
     seeds: Annotated[int, typer.Option("--seeds", help="Train each learned model with N seeds; mean ± sd.")] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Base seed for models, folds and the bootstrap.")] = 0,
@@ -75,7 +85,10 @@ def evaluate_cmd(
     origin: Annotated[str, typer.Option("--origin", help="Articles to use: all, source or added.")] = "all",
     out: Annotated[Path | None, typer.Option("--out", help="Report folder [default: reports/<date-time>/].")] = None,
     learning_curve: Annotated[
-        bool, typer.Option("--learning-curve", help="Also score 25/50/75% of each training fold.")
+        bool,
+        typer.Option(
+            "--learning-curve", help="Also retrain on 25/50/75% of each fold's training articles (whole articles)."
+        ),
     ] = False,
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="Config override MODEL.key=value (repeatable).")
@@ -99,8 +112,15 @@ def evaluate_cmd(
 
     from stance.corpus.articles import article_collections
     from stance.corpus.dataset import labelled_rows
-    from stance.evaluation.protocol import evaluate, resolve_models
-    from stance.evaluation.report import ablation_table, comparisons_table, scores_table, write_report
+    from stance.evaluation.protocol import DEFAULT_CV, DEFAULT_K, evaluate, resolve_models
+    from stance.evaluation.report import (
+        ablation_table,
+        comparisons_table,
+        duration,
+        progress_line,
+        scores_table,
+        write_report,
+    )
     from stance.evaluation.splits import ARTICLE_SET_KINDS, article_split, parse_cv, rows_of_articles
     from stance.evaluation.tweeteval.readers import parse_label_map, read_table
     from stance.schema import ORIGINS
@@ -114,7 +134,7 @@ def evaluate_cmd(
     test_file = Path(test) if test and test_set is None else None
     if cv is not None and (train or test):
         raise StanceError("cross-validation and --train/--test are different protocols; drop one", field="--cv")
-    cv_name, k = parse_cv(cv or "article")
+    cv_name, k = parse_cv(cv or f"{DEFAULT_CV}:{DEFAULT_K}")
     specs = resolve_models(
         [m.strip() for m in models.split(",") if m.strip()] if models else None,
         root=root,
@@ -138,20 +158,8 @@ def evaluate_cmd(
         finder_rows = with_finder_speakers(root, rows)
     out_dir = out or root.reports / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("folds", total=None)
-
-        def progress(done: int, total: int, description: str) -> None:
-            bar.update(task, completed=done, total=total, description=description)
-
-        result = evaluate(
+    def run(progress: Callable[[ProgressEvent], None]) -> EvaluationResult:
+        return evaluate(
             rows,
             specs,
             cv=cv_name,
@@ -168,6 +176,27 @@ def evaluate_cmd(
             finder_rows=finder_rows,
             split=split,
         )
+
+    if err_console.is_terminal:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[eta]}"),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("training", total=None, eta="")
+
+            def show(event: ProgressEvent) -> None:
+                eta = "" if event.eta is None else f"ETA {duration(event.eta)}"
+                bar.update(task, completed=event.done, total=event.total, description=event.label, eta=eta)
+
+            result = run(show)
+    else:
+        # A log (`stance evaluate > log 2>&1`): one plain line per finished training.
+        result = run(lambda event: print(progress_line(event), file=sys.stderr, flush=True))
     write_report(result, out_dir)
     print_table(scores_table(result))
     if result.comparisons:

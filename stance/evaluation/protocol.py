@@ -2,32 +2,42 @@
 
 Protocols:
 
-- ``article`` (default): leave-one-article-out cross-validation. Each model
-  is created from its config and trained inside each fold on the other
-  articles only; the held-out article's sentences are predicted once. The
-  out-of-fold predictions of all folds are pooled and scored together,
-  because one article alone may lack a stance entirely.
-- ``kfold``: stratified K-fold, grouped by article when there are at least K
-  articles (otherwise ungrouped, and the result says so).
+- ``kfold`` (default, K = 5): stratified K-fold grouped by article (when
+  there are at least K articles; otherwise ungrouped, and the result says
+  so). Each model is created from its config and trained inside each fold on
+  the other folds' articles only; each held-out sentence is predicted once.
+  The out-of-fold predictions of all folds are pooled and scored together.
+  Why 5: every sentence is scored exactly once whatever K is, so the CIs
+  (bootstrap over the pooled sentences) barely depend on K; K only sets how
+  many fine-tunes the run costs (K) and how much of the corpus each sees
+  ((K-1)/K). With 76 articles, 5 folds of about 15 articles train on 80% of
+  the data for 5 fine-tunes; 10 folds would cost twice as much to train on
+  90%, and leave-one-article-out 76 fine-tunes on 99%.
+- ``article``: leave-one-article-out cross-validation, the same pooling with
+  one fold per article (the most training data per fold, the most compute).
 - ``split``: train on one set of articles and test on another (by
-  collection or by id, see :func:`stance.splits.article_split`): one fold,
+  collection or by id, see :func:`stance.evaluation.splits.article_split`): one fold,
   scored like cross-validation; saved run directories are used as they are.
 - ``test``: no cross-validation; registry models are trained on the whole
   corpus (saved run directories are used as they are) and scored on an
   external labelled file.
 
-Reference rows (majority class, stratified random) are always included.
-Every headline score carries a seeded bootstrap CI; every pair of models is
-compared on the same sentences (paired bootstrap CI + approximate
-randomisation p-value of the macro-F1 difference, McNemar's exact test), with
-Holm's correction across the pairs. With ``finder_rows`` (the same rows
-carrying the speaker finder's speakers) each registry model is also
-cross-validated three ways -- text only, gold speaker in training and test,
-gold speaker in training and the finder's at test time -- because the
-speaker helps only as far as the finder can supply it on a new article.
-Problems that do not stop the run (a
-stance missing from a test fold or from a training set) become warnings in
-the result, never a silent NaN.
+The work is planned first (:func:`plan_jobs`: one :class:`Job` per model x
+seed x fold, for the main runs, the speaker ablation and the learning curve)
+and then run job by job, so the progress total is the plan's length and an
+ETA can be told from the jobs already timed. Reference rows (majority class,
+stratified random) are always included. Every headline score carries a
+seeded bootstrap CI; every pair of models is compared on the same sentences
+(paired bootstrap CI + approximate randomisation p-value of the macro-F1
+difference, McNemar's exact test), with Holm's correction across the pairs.
+With ``finder_rows`` (the same rows carrying the speaker finder's speakers)
+each registry model is also cross-validated three ways -- text only, gold
+speaker in training and test, gold speaker in training and the finder's at
+test time -- because the speaker helps only as far as the finder can supply
+it on a new article. Problems that change the headline numbers (a stance
+missing from a training set or from the scored rows) become warnings, never
+a silent NaN; a stance missing from one test fold only marks that fold's
+record, because the headline scores pool the folds.
 """
 
 from __future__ import annotations
@@ -45,15 +55,35 @@ import numpy as np
 
 from stance.errors import StanceError
 from stance.evaluation import metrics, stats
-from stance.evaluation.splits import ArticleSplit, Fold, kfold, leave_one_article_out, stratified_subsample
+from stance.evaluation.results import AblationResult, AblationScore, EvaluationResult, ModelResult
+from stance.evaluation.splits import ArticleSplit, Fold, article_subsample, kfold, leave_one_article_out
 from stance.models.baselines import REFERENCES, ReferenceModel
 from stance.schema import STANCES
 
-#: Training shares for the learning curve.
-CURVE_FRACTIONS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
+__all__ = [
+    "AblationResult",
+    "EvaluationResult",
+    "Job",
+    "ModelResult",
+    "ModelSpec",
+    "ProgressEvent",
+    "evaluate",
+    "make_folds",
+    "plan_jobs",
+    "resolve_models",
+]
 
-#: ``progress(done, total, description)``, called after each trained fold.
-Progress = Callable[[int, int, str], None]
+#: Shares of each fold's training articles for the learning curve (whole articles).
+CURVE_FRACTIONS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
+#: The default protocol: grouped, stratified K-fold with this K (see the module docstring).
+DEFAULT_CV = "kfold"
+DEFAULT_K = 5
+#: The speaker ablation's variants: (name, use_speaker, speakers at test time).
+ABLATION_VARIANTS: tuple[tuple[str, bool, str | None], ...] = (
+    ("text only", False, None),
+    ("gold speaker", True, "gold"),
+    ("finder speaker", True, "finder"),
+)
 
 
 @dataclass
@@ -74,44 +104,81 @@ class ModelSpec:
     model: str | None = None
 
 
-@dataclass
-class ModelResult:
-    """One model's out-of-fold predictions and scores (the first seed drives the tests)."""
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Sent after each finished job: how far the plan is, and how long the rest should take."""
 
-    name: str
-    kind: str
-    config: dict[str, Any]
-    seeds: list[int]
+    done: int
+    total: int
+    label: str
+    seconds: float
+    elapsed: float
+    #: Seconds still to go, from the jobs already timed; None until every
+    #: remaining model has a timed job of its own.
+    eta: float | None
+
+
+#: ``progress(event)``, called after each finished job.
+Progress = Callable[[ProgressEvent], None]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One unit of work: train one model with one seed on one fold's training rows, predict its test rows.
+
+    ``part`` is ``main`` (the evaluated runs), ``ablation`` (a speaker
+    variant) or ``curve`` (a share of the training rows). Jobs with the same
+    :attr:`run` make up one cross-validation run, pooled over its folds.
+    """
+
+    model: str
+    seed: int
+    fold: int
+    part: str = "main"
+    variant: str = ""
+    fraction: float = 1.0
+
+    @property
+    def run(self) -> tuple[str, int, str, str, float]:
+        return (self.model, self.seed, self.part, self.variant, self.fraction)
+
+    def label(self, folds: Sequence[Fold]) -> str:
+        extra = {"main": "", "ablation": f" ({self.variant})", "curve": f" ({self.fraction:.0%} of training)"}
+        return f"{self.model} {folds[self.fold].name}{extra[self.part]}"
+
+
+@dataclass
+class FoldPlan:
+    """The folds of a protocol and which rows of the test source get scored."""
+
+    folds: list[Fold]
+    grouped: bool
+    #: Positions of the scored rows in the test source (all rows for
+    #: cross-validation, the test articles for a split, the file for ``test``).
+    positions: list[int]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class JobOutput:
+    """What one job gives back: probabilities on its fold's test rows, what it trained on, how long it took."""
+
+    proba: np.ndarray
+    n_train: int
+    n_train_articles: int
+    seconds: float = 0.0
+
+
+@dataclass
+class CVRun:
+    """One model's pooled run over the folds: predictions and probabilities of the scored rows."""
+
     predictions: list[str]
     proba: np.ndarray
-    scores: dict[str, Any]
-    ci: dict[str, tuple[float, float]]
-    seed_scores: list[dict[str, float]]
-    seed_summary: dict[str, tuple[float, float]]
     folds: list[dict[str, Any]]
     seconds: float
-
-
-@dataclass
-class EvaluationResult:
-    """Everything a report needs; :mod:`stance.evaluation.report` turns it into files and tables."""
-
-    protocol: dict[str, Any]
-    data: dict[str, Any]
-    rows: list[dict[str, Any]]
-    fold_of: list[str]
-    models: list[ModelResult]
-    comparisons: list[dict[str, Any]]
-    learning_curve: dict[str, list[dict[str, float]]]
-    warnings: list[str]
-    seconds: float
-    speaker_ablation: dict[str, Any] | None = None
-
-    def model(self, name: str) -> ModelResult:
-        for result in self.models:
-            if result.name == name:
-                return result
-        raise StanceError(f"Can't find {name!r}. Available names: {', '.join(m.name for m in self.models)}")
+    #: Mean number of training articles per fold.
+    train_articles: float = 0.0
 
 
 def fingerprint(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -170,93 +237,253 @@ def _create(spec: ModelSpec, seed: int) -> Any:
     return registry.create(spec.model or spec.name, config=spec.config, seed=seed)
 
 
-def _class_warnings(fold: str, train_labels: Sequence[str], test_labels: Sequence[str]) -> list[str]:
-    found = []
-    for label in metrics.missing_classes(test_labels):
-        found.append(f"fold {fold}: no gold {label!r} sentence in the test fold; its per-fold F1({label}) counts as 0")
-    for label in metrics.missing_classes(train_labels):
-        found.append(f"fold {fold}: no {label!r} sentence in training; the models cannot predict it in this fold")
-    return found
+def _missing_summary(what: str, missing: Mapping[str, list[str]], n_folds: int) -> list[str]:
+    """One line per stance instead of one per fold."""
+    lines = []
+    for label, where in missing.items():
+        shown = ", ".join(where[:5]) + (", ..." if len(where) > 5 else "")
+        lines.append(f"no {label!r} sentence in the {what} of {len(where)} of {n_folds} folds ({shown}): {{}}")
+    return lines
 
 
-def _run_folds(
-    spec: ModelSpec,
+def make_folds(
     rows: Sequence[Mapping[str, Any]],
-    folds: Sequence[Fold],
-    seed: int,
-    tick: Callable[[str], None],
     *,
-    fraction: float = 1.0,
-    test_source: Sequence[Mapping[str, Any]] | None = None,
-) -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
-    """Train a fresh model in each fold, predict its test rows; return pooled predictions.
+    cv: str = DEFAULT_CV,
+    k: int | None = None,
+    seed: int = 0,
+    split: ArticleSplit | None = None,
+    test_rows: Sequence[Mapping[str, Any]] | None = None,
+) -> FoldPlan:
+    """The folds of the protocol, the scored positions and the warnings the folds raise.
 
-    ``test_source`` (aligned with ``rows``) replaces the rows at test time only:
-    the speaker ablation trains on gold speakers and tests on the finder's.
+    A stance missing from a test fold is recorded on that fold's record
+    (``missing_gold``), not warned about: the headline scores pool the folds.
+    A stance missing from a training set is a warning (once per stance),
+    because the models cannot predict it there.
     """
     y = [row["stance"] for row in rows]
-    proba = np.zeros((len(rows), len(STANCES)))
-    fold_scores = []
-    for number, fold in enumerate(folds):
-        train_idx = fold.train
-        if fraction < 1.0:
-            train_idx = stratified_subsample(train_idx, y, fraction=fraction, seed=seed + number)
-        train = [rows[i] for i in train_idx]
-        test = [(rows if test_source is None else test_source)[i] for i in fold.test]
-        # Reference rows vary their random seed per fold; learned models keep theirs.
-        model = _create(spec, seed + number if spec.kind == "reference" else seed)
-        model.fit(train)
-        fold_proba = np.asarray(model.predict_proba(test), dtype=float)
-        if fold_proba.shape != (len(test), len(STANCES)):
-            raise StanceError(f"model {spec.name!r} returned probabilities of shape {fold_proba.shape}")
-        proba[list(fold.test)] = fold_proba
-        predicted = [STANCES[int(i)] for i in fold_proba.argmax(axis=1)]
-        scored = metrics.evaluate_predictions([y[i] for i in fold.test], predicted)
-        fold_scores.append(
-            {
-                "fold": fold.name,
-                "n_train": len(train),
-                "n_test": len(test),
-                **{k: scored[k] for k in metrics.HEADLINE},
-            }
+    warnings: list[str] = []
+    if test_rows is not None:
+        if split is not None:
+            raise StanceError("an external test file and a test set of articles are two protocols; give one")
+        test_y = [row["stance"] for row in test_rows]
+        warnings.extend(f"test file: no gold {label!r} sentence" for label in metrics.missing_classes(test_y))
+        fold = Fold(name="test", train=tuple(range(len(rows))), test=tuple(range(len(test_rows))))
+        return FoldPlan([fold], False, list(fold.test), warnings)
+    if split is not None:
+        fold = split.fold
+        scored = [y[i] for i in fold.test]
+        warnings.extend(
+            f"test set: no gold {label!r} sentence, so F1({label}) is 0" for label in metrics.missing_classes(scored)
         )
-        tick(f"{spec.name} {fold.name}")
-    predictions = [STANCES[int(i)] for i in proba.argmax(axis=1)]
-    return predictions, proba, fold_scores
+        warnings.extend(
+            f"training set: no {label!r} sentence; the models cannot predict it"
+            for label in metrics.missing_classes([y[i] for i in fold.train])
+        )
+        return FoldPlan([fold], True, list(fold.test), warnings)
+    articles = [row["article"] for row in rows]
+    if cv == "article":
+        folds, grouped = leave_one_article_out(articles), True
+    elif cv == "kfold":
+        k = int(k or DEFAULT_K)
+        folds, grouped = kfold(y, articles, k=k, seed=seed)
+        if not grouped:
+            warnings.append(
+                f"only {len(set(articles))} articles for {k} folds: K-fold is not grouped by article, "
+                "so sentences of one article are in training and test (scores are optimistic)"
+            )
+    else:
+        raise StanceError(f"{cv!r}: expected 'article' or 'kfold'", field="--cv")
+    untrained: dict[str, list[str]] = {}
+    for fold in folds:
+        for label in metrics.missing_classes([y[i] for i in fold.train]):
+            untrained.setdefault(label, []).append(fold.name)
+    for line in _missing_summary("training set", untrained, len(folds)):
+        warnings.append(line.format("the models cannot predict it there"))
+    return FoldPlan(folds, grouped, list(range(len(rows))), warnings)
 
 
-def _predict_saved_or_trained(
-    spec: ModelSpec, train_rows: Sequence[Mapping[str, Any]], test_rows: Sequence[Mapping[str, Any]], seed: int
-) -> np.ndarray:
-    if spec.kind == "saved":
+def _ablation_runs(spec: ModelSpec) -> list[tuple[str, bool, str | None]]:
+    """The ablation variants that need training: the one equal to the evaluated config reuses its run."""
+    return [
+        (name, use_speaker, at_test)
+        for name, use_speaker, at_test in ABLATION_VARIANTS
+        if at_test == "finder" or {**spec.config, "use_speaker": use_speaker} != spec.config
+    ]
+
+
+def plan_jobs(
+    specs: Sequence[ModelSpec],
+    n_folds: int,
+    *,
+    seeds: Sequence[int],
+    curve_fractions: Sequence[float] = (),
+    ablated: Sequence[ModelSpec] = (),
+) -> list[Job]:
+    """Every job of the evaluation, fold by fold.
+
+    Fold-major order (fold 1 of every model, then fold 2, ...) means the
+    first round times every model once, so the ETA is known early instead
+    of after the slowest model's first fold at the end of the run.
+    """
+    jobs = []
+    for fold in range(n_folds):
+        for spec in specs:
+            for seed in seeds if spec.kind != "reference" else seeds[:1]:
+                jobs.append(Job(spec.name, seed, fold))
+        for spec in ablated:
+            for name, _, _ in _ablation_runs(spec):
+                jobs.append(Job(spec.name, seeds[0], fold, part="ablation", variant=name))
+        for spec in specs:
+            for fraction in curve_fractions:
+                jobs.append(Job(spec.name, seeds[0], fold, part="curve", fraction=fraction))
+    return jobs
+
+
+def _job_spec(job: Job, specs: Mapping[str, ModelSpec]) -> ModelSpec:
+    spec = specs[job.model]
+    if job.part != "ablation":
+        return spec
+    use_speaker = next(use for name, use, _ in ABLATION_VARIANTS if name == job.variant)
+    return ModelSpec(
+        name=spec.name, kind=spec.kind, config={**spec.config, "use_speaker": use_speaker}, model=spec.model
+    )
+
+
+def run_job(
+    job: Job,
+    spec: ModelSpec,
+    fold: Fold,
+    rows: Sequence[Mapping[str, Any]],
+    test_source: Sequence[Mapping[str, Any]],
+    *,
+    fixed: bool = False,
+) -> JobOutput:
+    """Train a fresh model on the fold's training rows, return its probabilities on the fold's test rows.
+
+    ``fixed``: use a saved run as it is (no training). Reference rows vary
+    their random seed per fold; learned models keep theirs.
+    """
+    test = [test_source[i] for i in fold.test]
+    if fixed:
         from stance.models import registry
 
         model = registry.load_model(spec.run_dir)
+        train_idx: tuple[int, ...] = ()
     else:
-        model = _create(spec, seed)
-        model.fit(train_rows)
-    return np.asarray(model.predict_proba(test_rows), dtype=float)
+        train_idx = fold.train
+        if job.fraction < 1.0:
+            groups = [str(row.get("article")) for row in rows]
+            train_idx = article_subsample(train_idx, groups, fraction=job.fraction, seed=job.seed + job.fold)
+        model = _create(spec, job.seed + job.fold if spec.kind == "reference" else job.seed)
+        model.fit([rows[i] for i in train_idx])
+    proba = np.asarray(model.predict_proba(test), dtype=float)
+    if proba.shape != (len(test), len(STANCES)):
+        raise StanceError(f"model {spec.name!r} returned probabilities of shape {proba.shape}")
+    return JobOutput(proba, len(train_idx), len({rows[i].get("article") for i in train_idx}))
 
 
-def _score(
-    result_name: str,
-    y: Sequence[str],
-    predictions: Sequence[str],
-    *,
-    n_resamples: int,
-    seed: int,
-    groups: Sequence[str] | None,
+def _labels(proba: np.ndarray) -> list[str]:
+    return [STANCES[int(i)] for i in proba.argmax(axis=1)]
+
+
+def cross_validate(
+    jobs: Sequence[Job],
+    outputs: Mapping[Job, JobOutput],
+    plan: FoldPlan,
+    test_y: Sequence[str],
+) -> CVRun:
+    """Pool one run's per-fold outputs into predictions on the scored rows, with per-fold records."""
+    proba = np.zeros((len(test_y), len(STANCES)))
+    fold_records = []
+    for job in jobs:
+        fold = plan.folds[job.fold]
+        fold_proba, n_train = outputs[job].proba, outputs[job].n_train
+        proba[list(fold.test)] = fold_proba
+        gold = [test_y[i] for i in fold.test]
+        scored = metrics.evaluate_predictions(gold, _labels(fold_proba))
+        record = {"fold": fold.name, "n_train": n_train, "n_test": len(fold.test)}
+        record.update({k: scored[k] for k in metrics.HEADLINE})
+        missing = metrics.missing_classes(gold)
+        if missing:
+            record["missing_gold"] = missing
+        fold_records.append(record)
+    proba = proba[plan.positions]
+    seconds = sum(outputs[job].seconds for job in jobs)
+    articles = float(np.mean([outputs[job].n_train_articles for job in jobs]))
+    return CVRun(_labels(proba), proba, fold_records, round(seconds, 3), articles)
+
+
+def score(
+    y: Sequence[str], predictions: Sequence[str], *, n_resamples: int, seed: int, groups: Sequence[str] | None
 ) -> tuple[dict[str, Any], dict[str, tuple[float, float]]]:
+    """Headline scores and their bootstrap CIs."""
     scores = metrics.evaluate_predictions(y, predictions)
     ci = stats.bootstrap_ci(y, predictions, n_resamples=n_resamples, seed=seed, groups=groups)
     return scores, ci
+
+
+def _eta(jobs: Sequence[Job], done: int, seconds: Mapping[Job, float]) -> float | None:
+    """Seconds for the jobs after ``done``: each costs the mean of its model and part so far."""
+    timed: dict[tuple[str, str], list[float]] = {}
+    for job in jobs[:done]:
+        timed.setdefault((job.model, job.part), []).append(seconds[job])
+    by_model: dict[str, list[float]] = {}
+    for (model, _), values in timed.items():
+        by_model.setdefault(model, []).extend(values)
+    total = 0.0
+    for job in jobs[done:]:
+        values = timed.get((job.model, job.part)) or by_model.get(job.model)
+        if not values:
+            return None
+        total += sum(values) / len(values)
+    return total
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    specs: Mapping[str, ModelSpec],
+    plan: FoldPlan,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    test_rows: Sequence[Mapping[str, Any]] | None,
+    finder_rows: Sequence[Mapping[str, Any]] | None,
+    fixed: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> dict[Job, JobOutput]:
+    """Run every planned job in order: ``{job: (test-fold probabilities, training size, seconds)}``."""
+    started = time.perf_counter()
+    outputs: dict[Job, JobOutput] = {}
+    seconds: dict[Job, float] = {}
+    for done, job in enumerate(jobs, start=1):
+        job_started = time.perf_counter()
+        spec = _job_spec(job, specs)
+        finder = job.part == "ablation" and job.variant == "finder speaker"
+        source = finder_rows if finder else test_rows if test_rows is not None else rows
+        assert source is not None  # the plan has finder jobs only with finder rows
+        output = run_job(job, spec, plan.folds[job.fold], rows, source, fixed=job.model in fixed)
+        seconds[job] = output.seconds = time.perf_counter() - job_started
+        outputs[job] = output
+        if progress is not None:
+            progress(
+                ProgressEvent(
+                    done=done,
+                    total=len(jobs),
+                    label=job.label(plan.folds),
+                    seconds=round(seconds[job], 3),
+                    elapsed=round(time.perf_counter() - started, 3),
+                    eta=_eta(jobs, done, seconds),
+                )
+            )
+    return outputs
 
 
 def evaluate(
     rows: Sequence[Mapping[str, Any]],
     specs: Sequence[ModelSpec],
     *,
-    cv: str = "article",
+    cv: str = DEFAULT_CV,
     k: int | None = None,
     seeds: int = 1,
     seed: int = 0,
@@ -284,169 +511,238 @@ def evaluate(
         raise StanceError(f"{bootstrap_unit!r}: expected 'sentence' or 'article'", field="--bootstrap-unit")
     if not rows:
         raise StanceError("no labelled sentences to evaluate on (label some with `stance annotate`)")
-    warnings: list[str] = []
-    train_y = [row["stance"] for row in rows]
-
-    if test_rows is not None and split is not None:
-        raise StanceError("an external test file and a test set of articles are two protocols; give one")
-    positions: list[int] = list(range(len(rows)))
-    if test_rows is not None:
-        eval_rows = list(test_rows)
-        folds: list[Fold] = []
-        grouped = False
-    elif split is not None:
-        folds = [split.fold]
-        grouped = True
-        positions = list(split.fold.test)
-        eval_rows = [rows[i] for i in positions]
-        train_labels = [train_y[i] for i in split.fold.train]
-        warnings.extend(
-            f"test set: no gold {label!r} sentence, so F1({label}) is 0"
-            for label in metrics.missing_classes([row["stance"] for row in eval_rows])
-        )
-        warnings.extend(
-            f"training set: no {label!r} sentence; the models cannot predict it"
-            for label in metrics.missing_classes(train_labels)
-        )
-    else:
-        eval_rows = list(rows)
-        articles = [row["article"] for row in rows]
-        if cv == "article":
-            folds = leave_one_article_out(articles)
-            grouped = True
-        elif cv == "kfold":
-            folds, grouped = kfold(train_y, articles, k=int(k or 5), seed=seed)
-            if not grouped:
-                warnings.append(
-                    f"only {len(set(articles))} articles for {k} folds: K-fold is not grouped by article, "
-                    "so sentences of one article are in training and test (scores are optimistic)"
-                )
-        else:
-            raise StanceError(f"{cv!r}: expected 'article' or 'kfold'", field="--cv")
-        for fold in folds:
-            warnings.extend(
-                _class_warnings(fold.name, [train_y[i] for i in fold.train], [train_y[i] for i in fold.test])
-            )
+    if cv == "kfold" and k is None:
+        k = DEFAULT_K
+    plan = make_folds(rows, cv=cv, k=k, seed=seed, split=split, test_rows=test_rows)
+    warnings = list(plan.warnings)
+    external = test_rows is not None
+    test_source = list(test_rows) if test_rows is not None else list(rows)
+    eval_rows = [test_source[i] for i in plan.positions]
+    test_y = [row["stance"] for row in test_source]
     y = [row["stance"] for row in eval_rows]
-    if test_rows is not None:
-        warnings.extend(f"test file: no gold {label!r} sentence" for label in metrics.missing_classes(y))
-    groups = None
-    if bootstrap_unit == "article":
-        if any(not row.get("article") for row in eval_rows):
-            raise StanceError("--bootstrap-unit article needs an 'article' value on every test row", field="article")
-        groups = [str(row["article"]) for row in eval_rows]
-        if len(set(groups)) < 5:
-            warnings.append(
-                f"only {len(set(groups))} articles: an article bootstrap with so few clusters gives rough intervals"
-            )
-
-    seed_list = [seed + i for i in range(seeds)]
-    curve_fractions = [f for f in CURVE_FRACTIONS if f < 1.0] if learning_curve and folds else []
-    learned = [s for s in specs if s.kind != "reference"]
-    per_run = max(len(folds), 1)
+    groups = _bootstrap_groups(eval_rows, bootstrap_unit, warnings)
     if finder_rows is not None:
-        if not folds:
+        if external:
             raise StanceError("the speaker ablation needs cross-validation, not --test", field="--speaker-ablation")
         if len(finder_rows) != len(rows):
             raise StanceError(f"{len(finder_rows)} finder rows for {len(rows)} rows", field="--speaker-ablation")
+
+    seed_list = [seed + i for i in range(seeds)]
+    curve_fractions = [f for f in CURVE_FRACTIONS if f < 1.0] if learning_curve and not external else []
     ablated = [s for s in specs if s.kind == "registry"] if finder_rows is not None else []
-    total = per_run * (len(specs) + len(learned) * (seeds - 1) + len(specs) * len(curve_fractions) + len(ablated) * 2)
-    done = 0
+    # A saved run is used as it is on held-out data it never saw in this
+    # protocol's terms (an external file, a test set of articles); in
+    # cross-validation it is retrained as its kind in every fold.
+    fixed = [s.name for s in specs if s.kind == "saved" and (external or split is not None)]
+    jobs = plan_jobs(specs, len(plan.folds), seeds=seed_list, curve_fractions=curve_fractions, ablated=ablated)
+    by_name = {spec.name: spec for spec in specs}
+    outputs = run_jobs(
+        jobs, by_name, plan, rows, test_rows=test_rows, finder_rows=finder_rows, fixed=fixed, progress=progress
+    )
+    runs: dict[tuple[str, int, str, str, float], list[Job]] = {}
+    for job in jobs:
+        runs.setdefault(job.run, []).append(job)
 
-    def tick(description: str) -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total, description)
+    def pooled(model: str, seed: int, part: str = "main", variant: str = "", fraction: float = 1.0) -> CVRun:
+        return cross_validate(runs[(model, seed, part, variant, fraction)], outputs, plan, test_y)
 
-    results: list[ModelResult] = []
+    results = []
+    main_runs: dict[str, CVRun] = {}
     for spec in specs:
-        model_started = time.perf_counter()
         spec_seeds = seed_list if spec.kind != "reference" else [seed]
-        runs = []
-        fold_scores: list[dict[str, Any]] = []
-        for s in spec_seeds:
-            if folds and not (split is not None and spec.kind == "saved"):
-                predictions, proba, fscores = _run_folds(spec, rows, folds, s, tick)
-                predictions, proba = [predictions[i] for i in positions], proba[positions]
-            else:
-                train_rows = rows if split is None else [rows[i] for i in split.fold.train]
-                proba = _predict_saved_or_trained(spec, train_rows, eval_rows, s)
-                predictions = [STANCES[int(i)] for i in proba.argmax(axis=1)]
-                fscores = []
-                tick(f"{spec.name} test")
-            runs.append((predictions, proba))
-            if not fold_scores:
-                fold_scores = fscores
-        predictions, proba = runs[0]
-        scores, ci = _score(spec.name, y, predictions, n_resamples=n_bootstrap, seed=seed, groups=groups)
-        seed_scores = [
-            {k: v for k, v in metrics.evaluate_predictions(y, p).items() if k in metrics.HEADLINE} for p, _ in runs
-        ]
-        summary = {name: stats.mean_sd([s[name] for s in seed_scores]) for name in metrics.HEADLINE}
-        if spec.kind == "saved" and split is not None:
+        seed_runs = [pooled(spec.name, s) for s in spec_seeds]
+        main_runs[spec.name] = seed_runs[0]
+        if external:  # one training on the whole corpus: no folds to report
+            for run in seed_runs:
+                run.folds = []
+        results.append(model_result(spec, spec_seeds, seed_runs, y, n_bootstrap=n_bootstrap, seed=seed, groups=groups))
+        results[-1].all_seconds = round(sum(outputs[j].seconds for j in jobs if j.model == spec.name), 3)
+        if spec.name in fixed and split is not None:
             warnings.append(f"{spec.name}: a saved run is used as it was trained; it may have seen test articles")
-        if spec.kind == "registry" or spec.kind == "saved":
-            missing = [label for label in STANCES if label not in set(predictions)]
-            for label in missing:
-                warnings.append(f"{spec.name}: never predicts {label!r}, so its F1({label}) is 0")
-        results.append(
-            ModelResult(
-                name=spec.name,
-                kind=spec.kind,
-                config=dict(spec.config),
-                seeds=spec_seeds,
-                predictions=predictions,
-                proba=proba,
-                scores=scores,
-                ci=ci,
-                seed_scores=seed_scores,
-                seed_summary=summary,
-                folds=fold_scores,
-                seconds=round(time.perf_counter() - model_started, 3),
-            )
-        )
+        if spec.kind in ("registry", "saved"):
+            for label in STANCES:
+                if label not in set(results[-1].predictions):
+                    warnings.append(f"{spec.name}: never predicts {label!r}, so its F1({label}) is 0")
 
     comparisons = compare_all(y, results, n_resamples=n_bootstrap, seed=seed, groups=groups)
-
     ablation = None
     if finder_rows is not None:
-        ablation = speaker_ablation(
-            rows,
-            finder_rows,
-            [(spec, result) for spec, result in zip(specs, results, strict=True) if spec in ablated],
-            folds,
-            seed=seed,
+        ablation = ablation_result(
+            [r for r in results if by_name[r.name] in ablated],
+            {
+                (spec.name, name): pooled(spec.name, seed_list[0], "ablation", name)
+                for spec in ablated
+                for name, _, _ in _ablation_runs(spec)
+            },
+            [rows[i] for i in plan.positions],
+            [finder_rows[i] for i in plan.positions],
             n_bootstrap=n_bootstrap,
+            seed=seed,
             groups=groups,
-            tick=tick,
-            positions=positions,
         )
-
     curve: dict[str, list[dict[str, float]]] = {}
-    if curve_fractions:
-        for spec, result in zip(specs, results, strict=True):
-            points = []
-            for fraction in curve_fractions:
-                predictions, _, fscores = _run_folds(spec, rows, folds, seed, tick, fraction=fraction)
-                predictions = [predictions[i] for i in positions]
-                points.append(_curve_point(fraction, y, predictions, fscores))
-            points.append(_curve_point(1.0, y, result.predictions, result.folds))
-            curve[spec.name] = points
+    for result in results if curve_fractions else []:
+        points = [_curve_point(f, y, pooled(result.name, seed_list[0], "curve", fraction=f)) for f in curve_fractions]
+        curve[result.name] = [*points, _curve_point(1.0, y, main_runs[result.name])]
 
-    fold_name = [""] * len(rows)
-    for fold in folds:
+    fold_name = [""] * len(test_source)
+    for fold in plan.folds if not external else []:
         for i in fold.test:
             fold_name[i] = fold.name
-    fold_of = [fold_name[i] for i in positions] if test_rows is None else [""] * len(eval_rows)
-    articles_in = sorted({str(row.get("article")) for row in eval_rows if row.get("article")})
-    protocol = {
-        "cv": "test" if test_rows is not None else "split" if split is not None else cv,
-        "k": k if cv == "kfold" and test_rows is None and split is None else None,
-        "grouped_by_article": grouped,
-        "folds": [{"name": f.name, "n_train": len(f.train), "n_test": len(f.test)} for f in folds],
+    return EvaluationResult(
+        protocol=protocol_record(
+            plan,
+            cv=cv,
+            k=k,
+            seed=seed,
+            seeds=seed_list,
+            n_bootstrap=n_bootstrap,
+            bootstrap_unit=bootstrap_unit,
+            test_file=test_file if external else None,
+            external=external,
+            split=split,
+            curve=bool(curve_fractions),
+            extra=extra_protocol,
+        ),
+        data=data_record(rows, eval_rows, y, external=external, split=split),
+        rows=[dict(row) for row in eval_rows],
+        fold_of=[fold_name[i] for i in plan.positions],
+        models=results,
+        comparisons=comparisons,
+        learning_curve=curve,
+        warnings=list(dict.fromkeys(warnings)),
+        seconds=round(time.perf_counter() - started, 3),
+        speaker_ablation=ablation,
+        timing={"jobs": len(jobs)},
+    )
+
+
+def _bootstrap_groups(eval_rows: Sequence[Mapping[str, Any]], unit: str, warnings: list[str]) -> list[str] | None:
+    if unit != "article":
+        return None
+    if any(not row.get("article") for row in eval_rows):
+        raise StanceError("--bootstrap-unit article needs an 'article' value on every test row", field="article")
+    groups = [str(row["article"]) for row in eval_rows]
+    if len(set(groups)) < 5:
+        warnings.append(
+            f"only {len(set(groups))} articles: an article bootstrap with so few clusters gives rough intervals"
+        )
+    return groups
+
+
+def model_result(
+    spec: ModelSpec,
+    spec_seeds: Sequence[int],
+    seed_runs: Sequence[CVRun],
+    y: Sequence[str],
+    *,
+    n_bootstrap: int,
+    seed: int,
+    groups: Sequence[str] | None,
+) -> ModelResult:
+    """Score one model's runs: the first seed for the headline and tests, every seed for mean ± sd."""
+    first = seed_runs[0]
+    scores, ci = score(y, first.predictions, n_resamples=n_bootstrap, seed=seed, groups=groups)
+    seed_scores = [
+        {k: v for k, v in metrics.evaluate_predictions(y, run.predictions).items() if k in metrics.HEADLINE}
+        for run in seed_runs
+    ]
+    return ModelResult(
+        name=spec.name,
+        kind=spec.kind,
+        config=dict(spec.config),
+        seeds=list(spec_seeds),
+        predictions=first.predictions,
+        proba=first.proba,
+        scores=scores,
+        ci=ci,
+        seed_scores=seed_scores,
+        seed_summary={name: stats.mean_sd([s[name] for s in seed_scores]) for name in metrics.HEADLINE},
+        folds=first.folds,
+        seconds=round(sum(run.seconds for run in seed_runs), 3),
+    )
+
+
+def ablation_result(
+    evaluated: Sequence[ModelResult],
+    variant_runs: Mapping[tuple[str, str], CVRun],
+    gold_rows: Sequence[Mapping[str, Any]],
+    finder_rows: Sequence[Mapping[str, Any]],
+    *,
+    n_bootstrap: int,
+    seed: int,
+    groups: Sequence[str] | None,
+) -> AblationResult:
+    """Score each model text only, with gold speakers and with the finder's at test time.
+
+    Training always sees gold speakers (what annotators give). A variant whose
+    config equals the model's evaluated config reuses its predictions instead
+    of training again, so the ablation costs two extra runs per model. The
+    finder's agreement with gold is measured on the scored rows.
+    """
+    y = [row["stance"] for row in gold_rows]
+    agreement = sum(a.get("speaker") == b.get("speaker") for a, b in zip(gold_rows, finder_rows, strict=True))
+    models: dict[str, list[AblationScore]] = {}
+    for result in evaluated:
+        variants = []
+        for name, use_speaker, at_test in ABLATION_VARIANTS:
+            run = variant_runs.get((result.name, name))
+            predictions = run.predictions if run is not None else result.predictions
+            scores, ci = score(y, predictions, n_resamples=n_bootstrap, seed=seed, groups=groups)
+            variants.append(
+                AblationScore(
+                    variant=name,
+                    use_speaker=use_speaker,
+                    speaker_at_test=at_test,
+                    macro_f1=scores["macro_f1"],
+                    f_avg=scores["f_avg"],
+                    ci={k: ci[k] for k in ("macro_f1", "f_avg")},
+                )
+            )
+        models[result.name] = variants
+    return AblationResult(
+        variants=[name for name, _, _ in ABLATION_VARIANTS],
+        finder_agreement=agreement / len(gold_rows) if gold_rows else 0.0,
+        models=models,
+    )
+
+
+def _curve_point(fraction: float, y: Sequence[str], run: CVRun) -> dict[str, float]:
+    scored = metrics.evaluate_predictions(y, run.predictions)
+    return {
+        "fraction": fraction,
+        "n_train": float(np.mean([f["n_train"] for f in run.folds])),
+        "n_train_articles": run.train_articles,
+        "macro_f1": scored["macro_f1"],
+        "f_avg": scored["f_avg"],
+    }
+
+
+def protocol_record(
+    plan: FoldPlan,
+    *,
+    cv: str,
+    k: int | None,
+    seed: int,
+    seeds: Sequence[int],
+    n_bootstrap: int,
+    bootstrap_unit: str,
+    test_file: str | None,
+    external: bool,
+    split: ArticleSplit | None,
+    curve: bool,
+    extra: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The ``protocol`` block of report.json: everything needed to rerun the evaluation."""
+    cross_validated = not external and split is None
+    folds = plan.folds
+    return {
+        "cv": "test" if external else "split" if split is not None else cv,
+        "k": k if cv == "kfold" and cross_validated else None,
+        "grouped_by_article": plan.grouped,
+        "folds": [] if external else [{"name": f.name, "n_train": len(f.train), "n_test": len(f.test)} for f in folds],
         "seed": seed,
-        "seeds": seed_list,
+        "seeds": list(seeds),
         "bootstrap": {"n_resamples": n_bootstrap, "unit": bootstrap_unit, "confidence": 0.95},
         "comparison": {
             "metric": "macro_f1",
@@ -454,110 +750,33 @@ def evaluate(
             "correction": "holm",
         },
         "test_file": test_file,
-        "learning_curve": list(CURVE_FRACTIONS) if curve_fractions else None,
-        "pooling": "out-of-fold predictions of all folds scored together" if folds and split is None else None,
+        "learning_curve": list(CURVE_FRACTIONS) if curve else None,
+        "pooling": "out-of-fold predictions of all folds scored together" if cross_validated else None,
         "split": split.to_dict() if split is not None else None,
-        **dict(extra_protocol or {}),
+        **dict(extra or {}),
     }
-    data = {
-        "fingerprint": fingerprint(eval_rows),
-        "train_fingerprint": (
-            fingerprint(rows)
-            if test_rows is not None
-            else fingerprint([rows[i] for i in split.fold.train])
-            if split is not None
-            else None
-        ),
-        "n_sentences": len(eval_rows),
-        "n_articles": len(articles_in),
-        "class_counts": {label: y.count(label) for label in STANCES},
-    }
-    return EvaluationResult(
-        protocol=protocol,
-        data=data,
-        rows=[dict(row) for row in eval_rows],
-        fold_of=fold_of,
-        models=results,
-        comparisons=comparisons,
-        learning_curve=curve,
-        warnings=list(dict.fromkeys(warnings)),
-        seconds=round(time.perf_counter() - started, 3),
-        speaker_ablation=ablation,
-    )
 
 
-#: The speaker ablation's variants: (name, use_speaker, speakers at test time).
-ABLATION_VARIANTS: tuple[tuple[str, bool, str | None], ...] = (
-    ("text only", False, None),
-    ("gold speaker", True, "gold"),
-    ("finder speaker", True, "finder"),
-)
-
-
-def speaker_ablation(
+def data_record(
     rows: Sequence[Mapping[str, Any]],
-    finder_rows: Sequence[Mapping[str, Any]],
-    evaluated: Sequence[tuple[ModelSpec, ModelResult]],
-    folds: Sequence[Fold],
+    eval_rows: Sequence[Mapping[str, Any]],
+    y: Sequence[str],
     *,
-    seed: int,
-    n_bootstrap: int,
-    groups: Sequence[str] | None = None,
-    tick: Callable[[str], None] = lambda description: None,
-    positions: Sequence[int] | None = None,
+    external: bool,
+    split: ArticleSplit | None,
 ) -> dict[str, Any]:
-    """Cross-validate each model text only, with gold speakers and with the finder's at test time.
-
-    Training always sees gold speakers (what annotators give). A variant whose
-    config equals the model's evaluated config reuses its predictions instead
-    of training again, so the ablation costs two extra CV runs per model.
-    ``positions`` are the scored rows (default: all; a train/test split
-    scores only its test rows, and the agreement is measured on them).
-    """
-    scored = list(range(len(rows))) if positions is None else list(positions)
-    y = [rows[i]["stance"] for i in scored]
-    agreement = sum(rows[i].get("speaker") == finder_rows[i].get("speaker") for i in scored)
-    models: dict[str, list[dict[str, Any]]] = {}
-    for spec, result in evaluated:
-        variants = []
-        for name, use_speaker, at_test in ABLATION_VARIANTS:
-            config = {**spec.config, "use_speaker": use_speaker}
-            if at_test != "finder" and config == spec.config:
-                predictions = result.predictions
-            else:
-                variant = ModelSpec(name=spec.name, kind=spec.kind, config=config)
-                source = finder_rows if at_test == "finder" else None
-                predictions, _, _ = _run_folds(variant, rows, folds, seed, tick, test_source=source)
-                predictions = [predictions[i] for i in scored]
-            scores, ci = _score(spec.name, y, predictions, n_resamples=n_bootstrap, seed=seed, groups=groups)
-            variants.append(
-                {
-                    "variant": name,
-                    "use_speaker": use_speaker,
-                    "speaker_at_test": at_test,
-                    "macro_f1": scores["macro_f1"],
-                    "f_avg": scores["f_avg"],
-                    "ci": {k: list(ci[k]) for k in ("macro_f1", "f_avg")},
-                }
-            )
-        models[spec.name] = variants
+    """The ``data`` block: fingerprints of the scored (and training) rows and their counts."""
+    train_fingerprint = None
+    if external:
+        train_fingerprint = fingerprint(rows)
+    elif split is not None:
+        train_fingerprint = fingerprint([rows[i] for i in split.fold.train])
     return {
-        "variants": [name for name, _, _ in ABLATION_VARIANTS],
-        "training_speakers": "gold",
-        "finder_agreement": agreement / len(scored) if scored else 0.0,
-        "models": models,
-    }
-
-
-def _curve_point(
-    fraction: float, y: Sequence[str], predictions: Sequence[str], fold_scores: Sequence[Mapping[str, Any]]
-) -> dict[str, float]:
-    scored = metrics.evaluate_predictions(y, predictions)
-    return {
-        "fraction": fraction,
-        "n_train": float(np.mean([f["n_train"] for f in fold_scores])),
-        "macro_f1": scored["macro_f1"],
-        "f_avg": scored["f_avg"],
+        "fingerprint": fingerprint(eval_rows),
+        "train_fingerprint": train_fingerprint,
+        "n_sentences": len(eval_rows),
+        "n_articles": len({str(row.get("article")) for row in eval_rows if row.get("article")}),
+        "class_counts": {label: list(y).count(label) for label in STANCES},
     }
 
 

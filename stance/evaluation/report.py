@@ -1,4 +1,4 @@
-"""Turn an :class:`~stance.evaluation.protocol.EvaluationResult` into tables, files and plots.
+"""Turn an :class:`~stance.evaluation.results.EvaluationResult` into tables, files and plots.
 
 ``write_report(result, out_dir)`` writes:
 
@@ -13,7 +13,7 @@
 report.json schema (``"schema": "stance-evaluation/1"``)::
 
     schema, stance_version, created (UTC time), versions {python, numpy, scikit-learn, ...}
-    protocol   {cv: article|kfold|split|test, k, grouped_by_article, folds [{name, n_train, n_test}],
+    protocol   {cv: kfold (default, k 5)|article|split|test, k, grouped_by_article, folds [{name, n_train, n_test}],
                 seed, seeds [..], bootstrap {n_resamples, unit, confidence},
                 comparison {metric, tests, correction}, test_file, learning_curve, pooling, origin,
                 split: null, or for --train/--test article sets
@@ -26,17 +26,22 @@ report.json schema (``"schema": "stance-evaluation/1"``)::
                        per_class {stance: {precision, recall, f1, support}},
                        confusion_matrix [[..]] (rows gold, columns predicted, STANCES order),
                        n, seed_scores [{accuracy, macro_f1, f_avg}], seed_mean_sd {metric: [mean, sd]},
-                       folds [{fold, n_train, n_test, accuracy, macro_f1, f_avg}]}}
+                       folds [{fold, n_train, n_test, accuracy, macro_f1, f_avg,
+                               missing_gold [stance] (only when a stance has no gold sentence in the
+                               fold: its per-fold F1 counts as 0; the headline scores pool the folds)}]}}
     comparisons [{a, b, metric, difference (b - a), ci_low, ci_high, p_value (approximate
                   randomisation), p_holm, mcnemar {only_a_right, only_b_right, p_value}, mcnemar_p_holm}]
-    learning_curve {NAME: [{fraction, n_train (mean per fold), macro_f1, f_avg}]}
+    learning_curve {NAME: [{fraction (share of each fold's training ARTICLES, whole articles),
+                            n_train (sentences, mean per fold), n_train_articles (mean per fold),
+                            macro_f1, f_avg}]}
     speaker_ablation  null, or with --speaker-ablation:
                {variants ["text only", "gold speaker", "finder speaker"], training_speakers "gold",
                 finder_agreement (share of sentences whose finder speaker equals gold),
                 models {NAME: [{variant, use_speaker, speaker_at_test: null|gold|finder,
                                 macro_f1, f_avg, ci {macro_f1: [low, high], f_avg: [low, high]}}]}}
     warnings   [str]
-    timing     {total_seconds, models {NAME: seconds}}
+    timing     {total_seconds, models {NAME: seconds of its main runs}, all_jobs {NAME: seconds of every
+                training of it, with the speaker ablation and learning curve}, jobs (how many trainings)}
 
 Everything except ``created`` and ``timing`` is a function of the data, the
 configs and the seed: the same inputs give the same numbers.
@@ -50,13 +55,16 @@ import platform
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 from stance import __version__
-from stance.evaluation.protocol import EvaluationResult
+from stance.evaluation.results import EvaluationResult
 from stance.io.jsonl import atomic_write_text, write_jsonl
+
+if TYPE_CHECKING:
+    from stance.evaluation.protocol import ProgressEvent
 from stance.schema import STANCES
 
 SCHEMA = "stance-evaluation/1"
@@ -77,34 +85,12 @@ def _versions() -> dict[str, str]:
 
 def to_json(result: EvaluationResult) -> dict[str, Any]:
     """The report.json document (see the module docstring for its schema)."""
-    models = {}
-    for m in result.models:
-        models[m.name] = {
-            "kind": m.kind,
-            "config": m.config,
-            "seeds": m.seeds,
-            **{k: m.scores[k] for k in ("accuracy", "macro_f1", "f_avg")},
-            "ci": {k: list(v) for k, v in m.ci.items()},
-            "per_class": m.scores["per_class"],
-            "confusion_matrix": m.scores["confusion_matrix"],
-            "n": m.scores["n"],
-            "seed_scores": m.seed_scores,
-            "seed_mean_sd": {k: list(v) for k, v in m.seed_summary.items()},
-            "folds": m.folds,
-        }
     return {
         "schema": SCHEMA,
         "stance_version": __version__,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "versions": _versions(),
-        "protocol": result.protocol,
-        "data": result.data,
-        "models": models,
-        "comparisons": result.comparisons,
-        "learning_curve": result.learning_curve,
-        "speaker_ablation": result.speaker_ablation,
-        "warnings": result.warnings,
-        "timing": {"total_seconds": result.seconds, "models": {m.name: m.seconds for m in result.models}},
+        **result.to_dict(),
     }
 
 
@@ -130,6 +116,25 @@ def prediction_records(result: EvaluationResult) -> list[dict[str, Any]]:
         }
         records.append(record)
     return records
+
+
+def duration(seconds: float) -> str:
+    """``4.2 s``, ``3:07`` or ``1:02:09``: short enough for a table cell."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def progress_line(event: ProgressEvent) -> str:
+    """One line per finished training, for a log: ``[ 3/25] tfidf fold-3: 0.4 s · elapsed 0:12 · ETA 3:40``."""
+    width = len(str(event.total))
+    eta = "ETA once every model has one timed fold" if event.eta is None else f"ETA {duration(event.eta)}"
+    return (
+        f"[{event.done:>{width}}/{event.total}] {event.label}: {duration(event.seconds)}"
+        f" · elapsed {duration(event.elapsed)} · {eta}"
+    )
 
 
 def _ci(value: float, ci: Sequence[float]) -> str:
@@ -171,14 +176,14 @@ def markdown(result: EvaluationResult) -> str:
     ]
     multi_seed = len(p["seeds"]) > 1
     header = "| Model | Accuracy | Macro-F1 | F_avg |" + (" Macro-F1 over seeds |" if multi_seed else "")
-    lines += [header, "|---|---|---|---|" + ("---|" if multi_seed else "")]
+    lines += [header + " Wall time |", "|---|---|---|---|" + ("---|" if multi_seed else "") + "---|"]
     for m in result.models:
         cells = [_ci(m.scores[k], m.ci[k]) for k in ("accuracy", "macro_f1", "f_avg")]
         row = f"| {m.name} | " + " | ".join(cells) + " |"
         if multi_seed:
             mean, sd = m.seed_summary["macro_f1"]
             row += f" {mean:.3f} ± {sd:.3f} (n={len(m.seeds)}) |"
-        lines.append(row)
+        lines.append(row + f" {duration(m.all_seconds)} |")
     lines += ["", "F1 per stance (precision / recall / F1, support):", ""]
     lines += ["| Model | " + " | ".join(STANCES) + " |", "|---|" + "---|" * len(STANCES)]
     for m in result.models:
@@ -204,15 +209,25 @@ def markdown(result: EvaluationResult) -> str:
                 f"{_p(c['mcnemar_p_holm'])} |"
             )
     if result.learning_curve:
-        lines += ["", "Learning curve (macro-F1 by share of each training fold):", ""]
+        lines += ["", "Learning curve (macro-F1 by share of each training fold's articles, whole articles):", ""]
         names = list(result.learning_curve)
-        lines += ["| Share | Training sentences | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+        header = "| Share | Training articles | Training sentences | "
+        lines += [header + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
         first = result.learning_curve[names[0]]
         for i, point in enumerate(first):
             cells = [f"{result.learning_curve[n][i]['macro_f1']:.3f}" for n in names]
-            lines.append(f"| {point['fraction']:.0%} | {point['n_train']:.0f} | " + " | ".join(cells) + " |")
+            lines.append(
+                f"| {point['fraction']:.0%} | {point['n_train_articles']:.1f} | {point['n_train']:.0f} | "
+                + " | ".join(cells)
+                + " |"
+            )
     if result.speaker_ablation:
-        lines += ["", *_ablation_markdown(result.speaker_ablation)]
+        lines += ["", *_ablation_markdown(result.speaker_ablation.to_dict())]
+    lines += [
+        "",
+        f"Wall time: {duration(result.seconds)} in all, {result.timing.get('jobs', 0)} trainings; per model, "
+        "every training of the model (all seeds and folds, with the speaker ablation and learning curve).",
+    ]
     if result.warnings:
         lines += ["", "Warnings:", ""] + [f"- {w}" for w in result.warnings]
     return "\n".join(lines) + "\n"
@@ -237,7 +252,7 @@ def _ablation_markdown(ablation: dict[str, Any]) -> list[str]:
 
 def ablation_table(result: EvaluationResult) -> Table:
     """The terminal table of the speaker ablation (macro-F1 and F_avg with CIs)."""
-    ablation = result.speaker_ablation or {"models": {}, "finder_agreement": 0.0}
+    ablation = result.speaker_ablation.to_dict() if result.speaker_ablation else {"models": {}, "finder_agreement": 0.0}
     table = Table(title=f"Speaker ablation (finder = gold speaker on {ablation['finder_agreement']:.1%})")
     table.add_column("Model", style="bold")
     table.add_column("Variant")
@@ -258,11 +273,13 @@ def scores_table(result: EvaluationResult) -> Table:
         table.add_column(f"{label} [95% CI]", justify="right")
     if multi_seed:
         table.add_column("Macro-F1 mean ± sd", justify="right")
+    table.add_column("Time", justify="right")
     for m in result.models:
         cells = [_ci_short(m.scores[k], m.ci[k]) for k in METRIC_LABELS]
         if multi_seed:
             mean, sd = m.seed_summary["macro_f1"]
             cells.append(f"{mean:.3f} ± {sd:.3f}")
+        cells.append(duration(m.all_seconds))
         table.add_row(m.name, *cells, style="dim" if m.kind == "reference" else None)
     return table
 
@@ -366,7 +383,7 @@ def plot_learning_curve(result: EvaluationResult, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(5, 3.8))
     for name, points in result.learning_curve.items():
         ax.plot([p["n_train"] for p in points], [p["macro_f1"] for p in points], marker="o", label=name)
-    ax.set_xlabel("training sentences per fold (mean)")
+    ax.set_xlabel("training sentences per fold (mean; whole articles)")
     ax.set_ylabel("macro-F1")
     ax.set_ylim(0, 1)
     ax.legend()

@@ -90,6 +90,25 @@ def parse_cv(spec: str) -> tuple[str, int | None]:
     raise StanceError(f"{spec!r}: expected 'article' or 'kfold:K'", field="--cv")
 
 
+def article_subsample(
+    indices: Sequence[int], groups: Sequence[str], *, fraction: float, seed: int = 0
+) -> tuple[int, ...]:
+    """The rows of a seeded share of the articles among ``indices`` (at least one article).
+
+    Whole articles, because the corpus grows by articles: the learning curve
+    then answers "would more articles help?" without the optimism of
+    sentences from an article whose other sentences are already in training.
+    Nested across fractions for one seed (25% of the articles is inside 50%).
+    """
+    if not 0 < fraction <= 1:
+        raise StanceError(f"fraction {fraction} must be in (0, 1]")
+    articles = list(dict.fromkeys(groups[i] for i in indices))
+    order = np.random.default_rng(seed).permutation(len(articles))
+    take = max(1, int(np.ceil(fraction * len(articles))))
+    chosen = {articles[j] for j in order[:take]}
+    return tuple(i for i in indices if groups[i] in chosen)
+
+
 def stratified_subsample(
     indices: Sequence[int], y: Sequence[str], *, fraction: float, seed: int = 0
 ) -> tuple[int, ...]:
