@@ -266,3 +266,26 @@ def test_actors_without_the_author(setup, tmp_path):
     report = archive_actors(setup["out"], out_dir=tmp_path, include_author=False)
     assert "author" not in {r["speaker"] for r in report["table"]}
     assert report["sentences"] == sum(1 for r in read_rows(setup["out"]) if r["speaker_type"] != "author")
+
+
+@pytest.mark.slow
+def test_ray_gives_exactly_the_rows_of_the_one_process_run(setup, runner, tmp_path):
+    """A local Ray (started and shut down by the command): 2 model actors at half a CPU each."""
+    import ray
+
+    out = tmp_path / "ray"
+    args = ["archive", "run", str(setup["archive"]), "--model", str(setup["model"]), "--out", str(out)]
+    started = time.monotonic()
+    try:
+        result = runner.invoke(app, [*args, "--engine", "ray", "--workers", "2", "--block-size", "50", "--json"])
+    finally:
+        if ray.is_initialized():  # only if the command failed before its own shutdown
+            ray.shutdown()
+    assert result.exit_code == 0, result.output
+    assert not ray.is_initialized()
+    summary = json.loads(result.output[result.output.index("{") :])
+    assert summary["engine"] == "ray"
+    assert read_rows(out) == read_rows(setup["out"])
+    assert summary["errors"] == setup["result"]["errors"]
+    assert (summary["articles"], summary["sentences"]) == (setup["result"]["articles"], setup["result"]["sentences"])
+    assert time.monotonic() - started < 150

@@ -151,6 +151,7 @@ def ray_blocks(
     import ray
     import ray.data
 
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
     started = connect(options.address)
     try:
         context = ray.data.DataContext.get_current()
