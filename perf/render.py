@@ -213,4 +213,56 @@ def markdown(r: dict[str, Any]) -> str:
         command = " ".join(["stance predict", *t["options"]])
         out += [f"The same with the transformer (`{command}`, the throughput model above):", "", table, ""]
         out += [f"Peak memory {peaks} MB.", ""]
+    if "archive" in r:
+        out += archive_markdown(r["archive"])
     return "\n".join(out)
+
+
+def archive_markdown(a: dict[str, Any]) -> list[str]:
+    """The archive part: engines side by side, memory by archive size, the transformer through ONNX."""
+    header = ["run", "articles", "sentences", "wall s", "CPU s", "articles/s", "sentences/s", "peak MB"]
+
+    def rows(items: list[dict[str, Any]]) -> list[list[Any]]:
+        return [
+            [
+                x["run"],
+                f"{x['articles']:,}",
+                f"{x['sentences']:,}",
+                x["wall_s"],
+                x["cpu_s"],
+                x["articles_per_s"],
+                f"{x['sentences_per_s']:,}",
+                x["peak_mb"],
+            ]
+            for x in items
+        ]
+
+    out = [
+        f"### News archives (`stance archive run ARCHIVE --model RUN --out DIR`, {a['model']} model)",
+        "",
+        "Whole processes on the corpus's articles repeated (`stance archive from-corpus --articles N`): start-up, "
+        "model load, and for Ray the start and shutdown of a local cluster are included. For Ray the peak is the "
+        "driver's alone (the workers are separate processes); CPU s is the driver's too.",
+        "",
+        _table(header, rows(a["speed"])),
+        "",
+    ]
+    if a.get("memory"):
+        peaks = " -> ".join(str(x["peak_mb"]) for x in a["memory"])
+        out += [
+            "Peak memory of the one-process run by archive size:",
+            "",
+            _table(header, rows(a["memory"])),
+            "",
+            f"Peak memory {peaks} MB: one block of 500 articles is in memory at a time.",
+            "",
+        ]
+    if a.get("transformer"):
+        out += [
+            "The transformer (MiniLM fine-tuned on the corpus for one epoch; speed, not quality) through "
+            "ONNX Runtime float32, one process:",
+            "",
+            _table(header, rows(a["transformer"])),
+            "",
+        ]
+    return out
