@@ -76,7 +76,10 @@ def write_trend_chart(by_year: Sequence[dict[str, Any]], speakers: Sequence[str]
     panels = max(1, len(speakers))
     cols = min(3, panels)
     rows = (panels + cols - 1) // cols
+    from matplotlib.ticker import MaxNLocator
+
     fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 2.8 * rows + 0.6), squeeze=False, sharey=True)
+    years_shown = [r["year"] for r in by_year if r["speaker"] in speakers and r["year"] is not None]
     for ax, speaker in zip(axes.flat, speakers, strict=False):
         points = [r for r in by_year if r["speaker"] == speaker and r["year"] is not None]
         for stance in ("pro", "anti"):
@@ -86,11 +89,15 @@ def write_trend_chart(by_year: Sequence[dict[str, Any]], speakers: Sequence[str]
             ax.scatter(years, shares, s=[8 + 4 * r["sentences"] ** 0.5 for r in points], color=colours[stance])
         ax.set_title(speaker if len(speaker) <= 40 else speaker[:39] + "…", fontsize=9)
         ax.set_ylim(-0.05, 1.05)
+        if years_shown:  # one time axis for every panel, whole years only
+            ax.set_xlim(min(years_shown) - 0.5, max(years_shown) + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
         if not points:
             ax.text(0.5, 0.5, "no dated articles", ha="center", va="center", transform=ax.transAxes, color="grey")
     for ax in list(axes.flat)[len(speakers) :]:
         ax.axis("off")
-    axes.flat[0].legend(loc="upper left", fontsize=8)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper right", fontsize=8)  # outside the panels: hides no point
     fig.suptitle(title)
     fig.supylabel("share of the speaker's sentences")
     fig.tight_layout()
