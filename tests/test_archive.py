@@ -289,3 +289,13 @@ def test_ray_gives_exactly_the_rows_of_the_one_process_run(setup, runner, tmp_pa
     assert summary["errors"] == setup["result"]["errors"]
     assert (summary["articles"], summary["sentences"]) == (setup["result"]["articles"], setup["result"]["sentences"])
     assert time.monotonic() - started < 150
+
+
+def test_actor_pools_that_starve_the_read_tasks_are_refused():
+    from stance.archive.on_ray import check_room
+    from stance.archive.run import RayOptions
+    from stance.errors import StanceError
+
+    check_room(2, RayOptions(workers=2, cpus_per_worker=0.5))
+    with pytest.raises(StanceError, match="2 workers x 1 CPUs leave no CPU for reading on a Ray with 2 CPUs"):
+        check_room(2, RayOptions(workers=2, cpus_per_worker=1))

@@ -120,6 +120,17 @@ def connect(address: str | None) -> bool:
     return True
 
 
+def check_room(cpus: float, options: RayOptions) -> None:
+    """Refuse actor pools that leave no whole CPU for the read tasks: Ray would wait forever, silently."""
+    wanted = options.workers * options.cpus_per_worker
+    if wanted + 1 > cpus:
+        raise StanceError(
+            f"{options.workers} workers x {options.cpus_per_worker:g} CPUs leave no CPU for reading on a Ray "
+            f"with {cpus:g} CPUs; use fewer --workers or a smaller --cpus-per-worker",
+            field="--workers",
+        )
+
+
 def import_ray() -> None:
     """Ray is an optional extra: say how to get it rather than fail with a traceback."""
     try:
@@ -154,6 +165,7 @@ def ray_blocks(
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     started = connect(options.address)
     try:
+        check_room(float(ray.cluster_resources().get("CPU", 0)), options)
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
