@@ -242,7 +242,13 @@ def archive_markdown(a: dict[str, Any]) -> list[str]:
         "",
         "Whole processes on the corpus's articles repeated (`stance archive from-corpus --articles N`): start-up, "
         "model load, and for Ray the start and shutdown of a local cluster are included. For Ray the peak is the "
-        "driver's alone (the workers are separate processes); CPU s is the driver's too.",
+        "driver's alone (the workers are separate processes); CPU s is the driver's too."
+        + (
+            f" Measured {a['measured'][:16].replace('T', ' ')} UTC, load average {a['load_average'][0]} at the end "
+            "(other engineers' jobs share the 2 cores, so CPU seconds are the steadier figure)."
+            if "measured" in a
+            else ""
+        ),
         "",
         _table(header, rows(a["speed"])),
         "",

@@ -62,9 +62,11 @@ def main(argv: list[str] | None = None) -> int:
 
     results_file = common.WORK / "quick.json" if args.quick else HERE / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
-    results["machine"] = common.machine()
-    results["machine"]["threads"] = args.threads or results["machine"]["cores"]
-    results["started"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    every_part = set(parts) == set(PARTS)
+    if every_part or "machine" not in results:  # a rerun of some parts keeps the suite's machine line
+        results["machine"] = common.machine()
+        results["machine"]["threads"] = args.threads or results["machine"]["cores"]
+        results["started"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     started = time.perf_counter()
     common.WORK.mkdir(parents=True, exist_ok=True)
     quick = args.quick
@@ -136,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
             ),
         )
 
-    results["suite_seconds"] = round(time.perf_counter() - started)
+    if every_part:
+        results["suite_seconds"] = round(time.perf_counter() - started)
     results_file.write_text(json.dumps(results, indent=2) + "\n")
     doc = common.WORK / "quick.md" if quick else common.REPO / "docs" / "benchmarks.md"
     render.write_section(doc, render.markdown(results))
