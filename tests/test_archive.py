@@ -17,11 +17,11 @@ from archive_helpers import BAD_ROWS, copy_project, read_rows, write_archive
 from stance.archive.run import run_archive
 from stance.archive.source import iter_rows
 from stance.cli import app
-from stance.corpus import load_articles, load_sentences
-from stance.data import labelled_rows
-from stance.predict import PROBA_COLUMNS
+from stance.corpus.articles import load_articles, load_sentences
+from stance.corpus.dataset import labelled_rows
+from stance.models.predict import PROBA_COLUMNS
+from stance.models.train import train_model
 from stance.speakers import find_speakers
-from stance.train import train_model
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +226,7 @@ def test_missing_ray_is_one_line(setup, runner, tmp_path, monkeypatch):
 def test_actors_from_the_shards_equal_the_actor_table_of_stance_actors(setup, runner, tmp_path):
     import networkx as nx
 
-    from stance.actors import actor_table
+    from stance.analysis.actors import actor_table
 
     out = tmp_path / "actors"
     result = runner.invoke(app, ["archive", "actors", str(setup["out"]), "--out", str(out), "--json"])

@@ -109,7 +109,7 @@ def test_archive_rows_are_rendered_with_their_numbers():
         "speed": [row("one process (--engine local)", 600, 30.0, 300), row("local Ray, 2 workers", 600, 40.0, 500)],
         "memory": [row("10,000 articles", 10_000, 400.0, 310), row("100,000 articles", 100_000, 4000.0, 312)],
     }
-    text = report.markdown({"machine": MACHINE, "archive": part})
+    text = render.markdown({"machine": MACHINE, "archive": part})
     assert "| local Ray, 2 workers | 600 | 7,200 | 40.0 | 40.0 | 15.0 | 180 | 500 |" in text
     assert "Peak memory 310 -> 312 MB" in text
     assert "transformer" not in text.split("### News archives")[1]

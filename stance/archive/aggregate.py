@@ -7,7 +7,7 @@ columns of ``stance actors`` (sentences, pro/anti/neutral counts and shares,
 the most frequent speaker type, the number of articles); the breakdowns add
 a ``year`` (the first four digits of the article's date, null when there is
 none) or an ``outlet``. The chart and the actor -> offshoring GraphML reuse
-:mod:`stance.actors` on the (small) per-speaker table.
+:mod:`stance.analysis.actors` on the (small) per-speaker table.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def archive_actors(
     """
     import duckdb
 
-    from stance.actors import write_edges
+    from stance.analysis.actors import write_edges
 
     files = shard_files(run_dir)
     if not files:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from stance.archive.source import METADATA, ArticleRow
-from stance.predict import PROBA_COLUMNS
+from stance.models.predict import PROBA_COLUMNS
 from stance.schema import STANCES
 
 #: Columns of an output row, in order, with their Arrow types (see :func:`arrow_schema`).
@@ -53,7 +53,7 @@ def article_sentences(article: ArticleRow) -> list[dict[str, Any]]:
     An article whose text is all furniture has no sentences and gives an
     empty list (it is counted, not an error).
     """
-    from stance.corpus import make_sentences
+    from stance.corpus.articles import make_sentences
     from stance.speakers import find_speakers
 
     sentences = make_sentences(article.id, article.text)
@@ -93,7 +93,7 @@ def add_stances(model: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, An
     Probabilities are rounded to 6 decimals as ``stance predict`` writes
     them, so rows compare equal whichever batch a sentence was predicted in.
     """
-    from stance.predict import predict_records
+    from stance.models.predict import predict_records
 
     if not rows:
         return []

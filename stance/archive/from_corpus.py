@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from stance.corpus import article_text, load_articles
+from stance.corpus.articles import article_text, load_articles
 from stance.errors import StanceError
 from stance.paths import Root
 

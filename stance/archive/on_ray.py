@@ -74,7 +74,7 @@ class Predictor:
     """Actor stage: holds the model once and adds stances to the sentence rows it is given."""
 
     def __init__(self, model_dir: str, model_engine: str) -> None:
-        from stance.predict import load_predictor
+        from stance.models.predict import load_predictor
 
         self.model = load_predictor(model_dir, engine=model_engine)
 

@@ -66,7 +66,7 @@ def local_blocks(
     archive: Path, blocks: Sequence[Block], *, model_dir: Path, model_engine: str, max_chars: int
 ) -> Iterator[BlockResult]:
     """The one-process engine: load the model once, then one block at a time."""
-    from stance.predict import load_predictor
+    from stance.models.predict import load_predictor
 
     predictor = load_predictor(model_dir, engine=model_engine)
     for block in blocks:

@@ -25,7 +25,7 @@ from typing import Any
 from stance.archive.analyse import arrow_schema
 from stance.archive.source import Block, RowError
 from stance.errors import StanceError
-from stance.jsonl import atomic_write_text, write_jsonl
+from stance.io.jsonl import atomic_write_text, write_jsonl
 
 MANIFEST = "_manifest.json"
 ERRORS = "_errors.jsonl"
