@@ -181,6 +181,7 @@ def test_kill_and_resume_neither_duplicates_nor_loses_articles(setup, tmp_path):
     process.wait()
     state = json.loads(manifest.read_text())
     assert not state["complete"] and 3 <= len(state["done"]) < 24
+    (out / ".part-00023.parquet.torn.tmp").write_bytes(b"PAR1")  # as if killed in the middle of a write
     resumed = subprocess.run([*argv, "--resume", "--json"], capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     summary = json.loads(resumed.stdout)

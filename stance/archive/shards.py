@@ -91,6 +91,8 @@ class Manifest:
                     path=path,
                     field=key,
                 )
+        for leftover in out_dir.glob(".*.tmp"):  # a shard or manifest being written when the run was killed
+            leftover.unlink(missing_ok=True)
         return cls(out_dir, data)
 
     def is_done(self, block: Block) -> bool:
