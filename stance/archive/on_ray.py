@@ -120,6 +120,19 @@ def connect(address: str | None) -> bool:
     return True
 
 
+def prepare_model(model_dir: Path, model_engine: str) -> None:
+    """Export a transformer's ONNX graph once, in the driver, before the actors start.
+
+    Every actor would otherwise find no cached export in ``RUN/onnx/`` and
+    export at the same moment, racing to rename its copy into place.
+    """
+    from stance.models.common import read_marker
+    from stance.models.predict import load_predictor
+
+    if model_engine != "torch" and read_marker(model_dir).get("model") == "transformer":
+        load_predictor(model_dir, engine=model_engine)
+
+
 def check_room(cpus: float, options: RayOptions) -> None:
     """Refuse actor pools that leave no whole CPU for the read tasks: Ray would wait forever, silently."""
     wanted = options.workers * options.cpus_per_worker
@@ -162,6 +175,7 @@ def ray_blocks(
     import ray
     import ray.data
 
+    prepare_model(model_dir, model_engine)
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     started = connect(options.address)
     try:
