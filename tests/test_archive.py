@@ -300,3 +300,26 @@ def test_actor_pools_that_starve_the_read_tasks_are_refused():
     check_room(2, RayOptions(workers=2, cpus_per_worker=0.5))
     with pytest.raises(StanceError, match="2 workers x 1 CPUs leave no CPU for reading on a Ray with 2 CPUs"):
         check_room(2, RayOptions(workers=2, cpus_per_worker=1))
+
+
+@pytest.mark.slow
+def test_a_transformer_on_ray_actors_gives_the_rows_of_one_process(setup, tiny_bert, tmp_path):
+    """The tiny BERT through ONNX Runtime: exported once by the driver, loaded by 2 actors."""
+    import ray
+    from tiny_models import small_config
+
+    rows = [{"text": r["text"], "stance": r["stance"]} for r in labelled_rows(setup["root"])[:40]]
+    model = train_model("transformer", rows, out_dir=tmp_path / "bert", config=small_config("transformer", tiny_bert))
+    archive = tmp_path / "few.jsonl"
+    archive.write_bytes(b"".join(setup["archive"].read_bytes().splitlines(keepends=True)[:12]))
+    local = run_archive(archive, model, tmp_path / "local", block_rows=4)
+    ray.init(num_cpus=2, object_store_memory=100 * 1024**2, include_dashboard=False, log_to_driver=False)
+    try:
+        from stance.archive.run import RayOptions
+
+        on_ray = run_archive(archive, model, tmp_path / "ray", block_rows=4, engine="ray", ray=RayOptions(workers=2))
+    finally:
+        ray.shutdown()
+    assert (model / "onnx").is_dir()
+    assert on_ray["sentences"] == local["sentences"] > 0
+    assert read_rows(tmp_path / "ray") == read_rows(tmp_path / "local")
