@@ -6,7 +6,10 @@
 
 Parts: startup, tfidf, transformer (training), throughput (5,000 sentences,
 needs the transformer part's TweetEval model), large (100k and 1M lines with
-TF-IDF; 10k and 100k with the transformer's --fast path when its model is there).
+TF-IDF; 10k and 100k with the transformer's --fast path when its model is there),
+archive (`stance archive run`: one process vs local Ray with 1 and 2 workers,
+peak memory at 10k and 100k articles, transformer throughput through ONNX;
+--archive-sizes picks the memory sizes).
 Results go to perf/results.json and to the part of docs/benchmarks.md
 between the perf markers; the rest of that file (the TweetEval section) is
 kept. Generated inputs and trained runs live in perf/.work/ (ignored).
@@ -25,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-PARTS = ("startup", "tfidf", "transformer", "throughput", "large")
+PARTS = ("startup", "tfidf", "transformer", "throughput", "large", "archive")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of: {', '.join(PARTS)}")
     parser.add_argument("--threads", type=int, default=None, help="threads per process (OMP_NUM_THREADS) [all cores]")
     parser.add_argument("--render", action="store_true", help="only rewrite docs/benchmarks.md from results.json")
+    parser.add_argument(
+        "--archive-sizes", default="10000,100000", help="articles per archive for the archive part's memory rows"
+    )
     args = parser.parse_args(argv)
     if args.render:
         import common
@@ -56,9 +62,11 @@ def main(argv: list[str] | None = None) -> int:
 
     results_file = common.WORK / "quick.json" if args.quick else HERE / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
-    results["machine"] = common.machine()
-    results["machine"]["threads"] = args.threads or results["machine"]["cores"]
-    results["started"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    every_part = set(parts) == set(PARTS)
+    if every_part or "machine" not in results:  # a rerun of some parts keeps the suite's machine line
+        results["machine"] = common.machine()
+        results["machine"]["threads"] = args.threads or results["machine"]["cores"]
+        results["started"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     started = time.perf_counter()
     common.WORK.mkdir(parents=True, exist_ok=True)
     quick = args.quick
@@ -110,7 +118,28 @@ def main(argv: list[str] | None = None) -> int:
             sizes = (1_000, 5_000) if quick else (10_000, 100_000)
             done("large_transformer", large_input.bench(throughput_model, sizes=sizes, extra=("--fast",)))
 
-    results["suite_seconds"] = round(time.perf_counter() - started)
+    if "archive" in parts:
+        import archive
+
+        sizes = (200, 1_000) if quick else tuple(int(x) for x in args.archive_sizes.split(","))
+        minilm = common.WORK / "archive-minilm"
+        if not (minilm / "stance_model.json").exists():  # the corpus model, 1 epoch: speed, not quality
+            common.run_process(
+                [common.STANCE, "--root", str(common.REPO), "train", "transformer", "--out", str(minilm)]
+                + ["--set", "epochs=1", "--set", "early_stopping_patience=0"]
+            )
+        done(
+            "archive",
+            archive.bench(
+                speed_articles=100 if quick else 600,
+                memory_sizes=sizes,
+                transformer=minilm,
+                transformer_articles=50 if quick else 300,
+            ),
+        )
+
+    if every_part:
+        results["suite_seconds"] = round(time.perf_counter() - started)
     results_file.write_text(json.dumps(results, indent=2) + "\n")
     doc = common.WORK / "quick.md" if quick else common.REPO / "docs" / "benchmarks.md"
     render.write_section(doc, render.markdown(results))

@@ -89,3 +89,27 @@ def test_throughput_targets_are_judged_per_method():
     assert "(**no** for >= 98%)" in text
     assert "`--fast` 56.50 (change -0.44; yes for within 0.5)" in text
     assert "scores 56.12 (change -0.82)" in text
+
+
+def test_archive_rows_are_rendered_with_their_numbers():
+    def row(run, articles, wall, peak):
+        return {
+            "run": run,
+            "articles": articles,
+            "sentences": 12 * articles,
+            "wall_s": wall,
+            "cpu_s": wall,
+            "articles_per_s": round(articles / wall, 1),
+            "sentences_per_s": round(12 * articles / wall),
+            "peak_mb": peak,
+        }
+
+    part = {
+        "model": "tfidf",
+        "speed": [row("one process (--engine local)", 600, 30.0, 300), row("local Ray, 2 workers", 600, 40.0, 500)],
+        "memory": [row("10,000 articles", 10_000, 400.0, 310), row("100,000 articles", 100_000, 4000.0, 312)],
+    }
+    text = render.markdown({"machine": MACHINE, "archive": part})
+    assert "| local Ray, 2 workers | 600 | 7,200 | 40.0 | 40.0 | 15.0 | 180 | 500 |" in text
+    assert "Peak memory 310 -> 312 MB" in text
+    assert "transformer" not in text.split("### News archives")[1]

@@ -26,6 +26,9 @@ HEAVY = (
     "pandas",
     "scipy",
     "accelerate",
+    "ray",
+    "duckdb",
+    "pyarrow",
 )
 
 # Runs each command line in turn in one fresh interpreter (or only imports

@@ -17,6 +17,7 @@ from stance.cli import actors as actors_cli
 from stance.cli import adjudicate as adjudicate_cli
 from stance.cli import agreement as agreement_cli
 from stance.cli import annotate as annotate_cli
+from stance.cli import archive as archive_cli
 from stance.cli import benchmark as benchmark_cli
 from stance.cli import corpus, labels
 from stance.cli import evaluate as evaluate_cli
@@ -51,6 +52,7 @@ app.command("predict")(predict_cli.predict_cmd)
 app.command("models")(models_cli.models_cmd)
 app.add_typer(speakers_cli.app, name="speakers")
 app.command("actors")(actors_cli.actors_cmd)
+app.add_typer(archive_cli.app, name="archive")
 
 
 def _version(value: bool) -> None:
