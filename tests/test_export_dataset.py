@@ -88,6 +88,8 @@ def test_split_by_collection_never_cuts_an_article(project: Root, runner: CliRun
     assert all(len(folds) == 1 for folds in folds_of.values())
     assert set(ds["train"]["fold"]) == set(range(5))
     assert "fold" in ds["test"].features and set(ds["test"]["fold"]) == {None}
+    by_card = datasets.load_dataset(str(out))
+    assert {name: len(split) for name, split in by_card.items()} == {name: len(split) for name, split in ds.items()}
 
 
 def test_article_held_out(project: Root, runner: CliRunner, tmp_path: Path) -> None:

@@ -70,7 +70,10 @@ def render_header(summary: dict[str, Any], features: Any) -> str:
         ],
         "dataset_info": {
             "features": _yaml_features(features),
-            "splits": [{"name": name, "num_examples": counts["sentences"]} for name, counts in splits.items()],
+            "splits": [
+                {"name": name, "num_bytes": counts.get("bytes", 0), "num_examples": counts["sentences"]}
+                for name, counts in splits.items()
+            ],
         },
     }
     return "---\n" + yaml.safe_dump(header, sort_keys=False, allow_unicode=True) + "---\n"

@@ -170,6 +170,8 @@ def export_dataset(
         add_folds(splits["train"], k=folds, seed=seed)
     dataset = to_dataset_dict(splits, with_fold=bool(folds))
     summary = summarise(splits, articles, train=train, test=test, folds=folds, seed=seed)
+    for name, split in dataset.items():  # the Hub's card schema wants each split's size in bytes
+        summary["splits"][name]["bytes"] = int(split.data.nbytes)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
