@@ -148,9 +148,15 @@ def test_not_empty_needs_force(project: Root, runner: CliRunner, tmp_path: Path)
     (out / "keep.txt").write_text("mine")
     result = runner.invoke(app, ["export", "dataset", str(out)])
     assert result.exit_code == 1 and "not empty; use --force" in result.output
-    assert (out / "keep.txt").exists()
+    # --force replaces an earlier export only, never a folder of someone's files.
+    result = runner.invoke(app, ["export", "dataset", str(out), "--force"])
+    assert result.exit_code == 1 and "refusing to replace it" in result.output
+    assert (out / "keep.txt").read_text() == "mine"
+    (out / "keep.txt").unlink()
+    _export(runner, out, "--folds", "0")
+    (out / "stale.txt").write_text("from the earlier export")
     _export(runner, out, "--force")
-    assert not (out / "keep.txt").exists() and (out / "README.md").exists()
+    assert not (out / "stale.txt").exists() and (out / "README.md").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export")]
 
 

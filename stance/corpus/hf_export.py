@@ -114,11 +114,24 @@ def to_dataset_dict(splits: dict[str, list[dict[str, Any]]], *, with_fold: bool)
 
 
 def _check_target(out: Path, *, force: bool) -> None:
-    """DIR must be a new or empty folder, or ``force`` replaces an earlier export."""
+    """DIR must be a new or empty folder, or ``force`` replaces an earlier export (and nothing else).
+
+    ``--force`` removes the old folder whole, so it is refused on a folder
+    that is not an export (no ``dataset_dict.json``): a mistyped ``.`` or
+    project root must never be wiped.
+    """
     if out.exists() and not out.is_dir():
         raise StanceError("is a file; give a folder to write the dataset into", path=out)
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise StanceError("folder is not empty; use --force to replace it", path=out)
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    if not force:
+        raise StanceError("folder is not empty; use --force to replace an earlier export", path=out)
+    if not (out / "dataset_dict.json").is_file():
+        raise StanceError(
+            "folder is not empty and is not an earlier `stance export dataset` (no dataset_dict.json); "
+            "refusing to replace it",
+            path=out,
+        )
 
 
 def _write(dataset: Any, folder: Path, card: str) -> None:
@@ -176,6 +189,7 @@ def export_dataset(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
+        tmp.chmod(0o755)  # mkdtemp makes it private; the export is meant to be shared
         _write(dataset, tmp, render_card(summary, dataset["train"].features))
         if out.exists():
             old = out.with_name(f".{out.name}.old")
