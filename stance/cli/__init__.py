@@ -20,6 +20,7 @@ from stance.cli import annotate as annotate_cli
 from stance.cli import archive as archive_cli
 from stance.cli import benchmark as benchmark_cli
 from stance.cli import corpus, labels
+from stance.cli import dataset as dataset_cli
 from stance.cli import evaluate as evaluate_cli
 from stance.cli import exchange as exchange_cli
 from stance.cli import models as models_cli
@@ -42,7 +43,7 @@ app.add_typer(labels.app, name="labels")
 app.command("annotate")(annotate_cli.annotate_cmd)
 app.command("agreement")(agreement_cli.agreement_cmd)
 app.command("adjudicate")(adjudicate_cli.adjudicate_cmd)
-app.command("export")(exchange_cli.export_cmd)
+app.command("export", cls=dataset_cli.ExportCommand)(exchange_cli.export_cmd)
 app.command("import")(exchange_cli.import_cmd)
 app.command("evaluate")(evaluate_cli.evaluate_cmd)
 app.command("errors")(evaluate_cli.errors_cmd)
