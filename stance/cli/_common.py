@@ -15,11 +15,11 @@ from typing import Any
 import click
 import typer
 from rich.console import Console
-from rich.text import Text
 from typer.core import TyperGroup
 
 from stance.errors import StanceError, StanceWarning
 from stance.paths import Root, find_root
+from stance.richtext import cell
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -37,7 +37,7 @@ class StanceGroup(TyperGroup):
                 return super().invoke(ctx)
         except StanceError as exc:
             # Text, not markup: messages quote user data ("[IT]", paths with brackets).
-            err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
+            err_console.print(cell(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
             raise typer.Exit(1) from None
         except BrokenPipeError:  # `stance ... | head`
             sys.stderr.close()
@@ -46,14 +46,14 @@ class StanceGroup(TyperGroup):
             # The file system refused (a read-only folder, a file where a folder should be):
             # the user's environment, not a bug, so one line naming the path.
             where = f"{exc.filename}: " if exc.filename else ""
-            err_console.print(Text.assemble(("error:", "bold red"), f" {where}{exc.strerror}"), soft_wrap=True)
+            err_console.print(cell(("error:", "bold red"), f" {where}{exc.strerror}"), soft_wrap=True)
             raise typer.Exit(1) from None
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
     """Library warnings about the user's files become one yellow line; others are left as Python prints them."""
     if issubclass(category, StanceWarning):
-        err_console.print(Text.assemble(("warning:", "bold yellow"), " ", str(message)), soft_wrap=True)
+        err_console.print(cell(("warning:", "bold yellow"), " ", str(message)), soft_wrap=True)
     else:
         _default_showwarning(message, category, *args, **kwargs)
 

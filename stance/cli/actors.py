@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from stance.cli._common import STANCE_STYLE, console, get_root, print_json
+from stance.richtext import cell
 from stance.schema import STANCES
 
 
@@ -43,14 +44,15 @@ def actors_cmd(
     table.add_column("articles", style="dim")
     for row in result["table"][:top]:
         cells = [
-            row["speaker"],
-            row["speaker_type"],
-            str(row["sentences"]),
-            *(f"{row[s]} ({100 * row[f'share_{s}']:.0f}%)" for s in STANCES),
+            cell(row["speaker"]),
+            cell(row["speaker_type"]),
+            cell(str(row["sentences"])),
+            *(cell(f"{row[s]} ({100 * row[f'share_{s}']:.0f}%)") for s in STANCES),
         ]
         if predicted:
-            cells.append(f"{row['disagreements']}/{row['gold_compared']}" if row["gold_compared"] else "-")
-        cells.append(", ".join(row["articles"]) if len(row["articles"]) <= 2 else f"{len(row['articles'])} articles")
+            cells.append(cell(f"{row['disagreements']}/{row['gold_compared']}" if row["gold_compared"] else "-"))
+        articles = ", ".join(row["articles"]) if len(row["articles"]) <= 2 else f"{len(row['articles'])} articles"
+        cells.append(cell(articles))
         table.add_row(*cells)
     console.print(table)
     if predicted:
@@ -58,4 +60,4 @@ def actors_cmd(
             f"disagreement with gold: {result['disagreements']} of {result['gold_compared']} labelled sentences"
         )
     for name, path in result["files"].items():
-        console.print(f"[dim]{name}:[/] {path}")
+        console.print(cell((f"{name}:", "dim"), f" {path}"))

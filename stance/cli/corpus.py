@@ -17,6 +17,7 @@ from stance.corpus.summary import corpus_summary
 from stance.errors import StanceError
 from stance.io.jsonl import append_jsonl
 from stance.paths import Root
+from stance.richtext import cell
 from stance.schema import STANCES
 
 app = new_app("List, show, add and re-split the articles of the corpus.")
@@ -149,8 +150,7 @@ def show_cmd(
     heading.append(f"  ({meta.id}, {meta.publication or 'publication not stated'})", style="dim")
     console.print(heading)
     # Sentence ids are "<article>:<index>"; the article is in the heading, so
-    # the table shows ":<index>" and leaves the width to the text. Cells are
-    # Text, not markup: article text has brackets ("[DWP]") that rich would eat.
+    # the table shows ":<index>" and leaves the width to the text.
     table = Table(show_lines=False, expand=True, caption=f"id = {meta.id}:NNN, ¶ = paragraph")
     table.add_column("id", no_wrap=True, style="dim")
     table.add_column("¶", justify="right", style="dim")
@@ -162,9 +162,9 @@ def show_cmd(
         table.add_row(
             f":{r['index']:03d}",
             str(r["paragraph"]),
-            Text(r["speaker"] or "-"),
-            Text(r["stance"] or "unlabelled", style=style),
-            Text(r["text"], style=style if r["stance"] != "neutral" else ""),
+            cell(r["speaker"] or "-"),
+            cell(r["stance"] or "unlabelled", style=style),
+            cell(r["text"], style=style if r["stance"] != "neutral" else ""),
         )
     console.print(table)
 
@@ -201,7 +201,7 @@ def add_cmd(
         origin=origin,
         collection=collection,
     )
-    console.print(f"added [bold]{article.id}[/]: {len(sentences)} sentences, unlabelled")
+    console.print(cell("added ", (article.id, "bold"), f": {len(sentences)} sentences, unlabelled"))
     if suggest:
         from stance.cli.speakers import record_suggestions
 

@@ -11,6 +11,7 @@ import typer
 
 from stance.cli._common import STANCE_STYLE, console, err_console, get_root
 from stance.errors import StanceError
+from stance.richtext import cell
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, dict[str, Any]]:
@@ -165,8 +166,8 @@ def evaluate_cmd(
     if result.speaker_ablation:
         console.print(ablation_table(result))
     for warning in result.warnings:
-        err_console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
-    console.print(f"Report written to {out_dir} ({result.seconds:.0f} s)")
+        err_console.print(cell(("warning:", "yellow"), f" {warning}"), soft_wrap=True)
+    console.print(cell(f"Report written to {out_dir} ({result.seconds:.0f} s)"))
 
 
 def errors_cmd(
@@ -175,7 +176,6 @@ def errors_cmd(
     limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most N errors (0: all).")] = 0,
 ) -> None:
     """List misclassified sentences, most confident first: speaker, gold, prediction, previous sentence."""
-    from rich.markup import escape
     from rich.table import Table
 
     from stance.evaluation.mistakes import misclassified
@@ -186,14 +186,14 @@ def errors_cmd(
     for column in ("model", "sent_id", "speaker", "gold", "predicted", "conf.", "sentence (previous sentence)"):
         table.add_column(column, overflow="fold")
     for e in shown:
-        text = escape(e["text"]) + (f"\n[dim]({escape(e['context'])})[/]" if e["context"] else "")
+        context = ("\n", (f"({e['context']})", "dim")) if e["context"] else ()
         table.add_row(
-            e["model"],
-            str(e["sent_id"]),
-            escape(e["speaker"] or ""),
-            f"[{STANCE_STYLE.get(e['gold'])}]{e['gold']}[/]",
-            f"[{STANCE_STYLE.get(e['predicted'])}]{e['predicted']}[/]",
-            f"{e['confidence']:.2f}",
-            text,
+            cell(e["model"]),
+            cell(str(e["sent_id"])),
+            cell(e["speaker"] or ""),
+            cell(e["gold"], style=STANCE_STYLE.get(e["gold"]) or ""),
+            cell(e["predicted"], style=STANCE_STYLE.get(e["predicted"]) or ""),
+            cell(f"{e['confidence']:.2f}"),
+            cell(e["text"], *context),
         )
     console.print(table)

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from stance.cli._common import console, get_root, print_json
+from stance.richtext import cell
 
 
 def models_cmd(
@@ -24,12 +25,14 @@ def models_cmd(
     for column in ("name", "what", "config"):
         table.add_column(column)
     for entry in catalog["models"]:
-        table.add_row(entry["name"], entry["summary"], entry["config"] or "(defaults)")
+        table.add_row(cell(entry["name"]), cell(entry["summary"]), cell(entry["config"] or "(defaults)"))
     console.print(table)
     if catalog["runs"]:
         runs = Table(title="trained runs")
         for column in ("run", "model", "rows", "date"):
             runs.add_column(column)
         for run in catalog["runs"]:
-            runs.add_row(run["path"], run["model"], str(run.get("rows") or ""), run.get("date") or "")
+            runs.add_row(
+                cell(run["path"]), cell(run["model"]), cell(str(run.get("rows") or "")), cell(run.get("date") or "")
+            )
         console.print(runs)

@@ -12,6 +12,7 @@ import typer
 
 from stance.cli._common import STANCE_STYLE, console, err_console
 from stance.errors import StanceError
+from stance.richtext import cell
 
 
 def predict_cmd(
@@ -105,7 +106,7 @@ def predict_cmd(
     if fmt == "table":
         _print_table(rows)
     elif output is not None:
-        err_console.print(f"{count} sentences -> {output}")
+        err_console.print(cell(f"{count} sentences -> {output}"))
 
 
 def count_lines(path: Path) -> int | None:
@@ -175,10 +176,10 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         table.add_column(column, justify="right")
     for number, row in enumerate(rows, start=1):
         stance = row["stance"]
-        cells = [str(number)]
+        cells = [cell(str(number))]
         if show_speaker:
-            cells.append(row.get("speaker") or "")
-        cells += [row["text"], f"[{STANCE_STYLE[stance]}]{stance}[/]"]
-        cells += [f"{row[c]:.2f}" for c in PROBA_COLUMNS]
+            cells.append(cell(row.get("speaker") or ""))
+        cells += [cell(row["text"]), cell(stance, style=STANCE_STYLE[stance])]
+        cells += [cell(f"{row[c]:.2f}") for c in PROBA_COLUMNS]
         table.add_row(*cells)
     console.print(table)

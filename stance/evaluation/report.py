@@ -57,6 +57,7 @@ from rich.table import Table
 from stance import __version__
 from stance.evaluation.protocol import EvaluationResult
 from stance.io.jsonl import atomic_write_text, write_jsonl
+from stance.richtext import cell
 from stance.schema import STANCES
 
 SCHEMA = "stance-evaluation/1"
@@ -245,7 +246,7 @@ def ablation_table(result: EvaluationResult) -> Table:
         table.add_column(f"{METRIC_LABELS[metric]} [95% CI]", justify="right")
     for name, variants in ablation["models"].items():
         for v in variants:
-            table.add_row(name, v["variant"], *(_ci_short(v[k], v["ci"][k]) for k in ("macro_f1", "f_avg")))
+            table.add_row(cell(name), v["variant"], *(_ci_short(v[k], v["ci"][k]) for k in ("macro_f1", "f_avg")))
     return table
 
 
@@ -263,7 +264,7 @@ def scores_table(result: EvaluationResult) -> Table:
         if multi_seed:
             mean, sd = m.seed_summary["macro_f1"]
             cells.append(f"{mean:.3f} ± {sd:.3f}")
-        table.add_row(m.name, *cells, style="dim" if m.kind == "reference" else None)
+        table.add_row(cell(m.name), *cells, style="dim" if m.kind == "reference" else None)
     return table
 
 
@@ -274,8 +275,8 @@ def comparisons_table(result: EvaluationResult) -> Table:
         table.add_column(column, justify="left" if column in ("A", "B") else "right")
     for c in result.comparisons:
         table.add_row(
-            c["a"],
-            c["b"],
+            cell(c["a"]),
+            cell(c["b"]),
             f"{c['difference']:+.3f} [{c['ci_low']:+.2f}, {c['ci_high']:+.2f}]",
             _p(c["p_holm"]),
             _p(c["mcnemar_p_holm"]),
