@@ -216,6 +216,7 @@ class TransformerModel(ModelBase):
                 per_device_train_batch_size=int(self.config["batch_size"]),
                 per_device_eval_batch_size=int(self.config["eval_batch_size"]),
                 weight_decay=float(self.config["weight_decay"]),
+                # Below 1, a share of all training steps: transformers >= 5 (pyproject requires it).
                 warmup_steps=float(self.config["warmup"]),
                 lr_scheduler_type="linear",
                 eval_strategy="epoch" if val_set is not None else "no",
