@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -11,12 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from stance.cli._common import STANCE_STYLE, console, err_console, get_root, new_app, print_json
-from stance.corpus.articles import add_article, get_article, load_sentences, split_corpus
-from stance.corpus.gold import load_gold, write_labels
+from stance.corpus.articles import add_article, get_article, load_sentences
+from stance.corpus.gold import load_gold
 from stance.corpus.summary import corpus_summary
-from stance.errors import StanceError
-from stance.io.jsonl import append_jsonl
-from stance.paths import Root
 from stance.richtext import cell
 from stance.schema import STANCES
 
@@ -125,10 +122,10 @@ def show_cmd(
     """The article's sentences in order with speaker and stance, colour per stance."""
     root = get_root(ctx)
     meta = get_article(root, article)
-    table = load_sentences(root)
-    sentences = [s for s in table if s.article == article]
-    gold = load_gold(root, known_ids={s.sent_id for s in table})
-    records = []
+    every = load_sentences(root)
+    sentences = [s for s in every if s.article == article]
+    gold = load_gold(root, known_ids={s.sent_id for s in every})
+    records: list[dict[str, Any]] = []
     for s in sentences:
         label = gold.get(s.sent_id)
         records.append(
@@ -222,70 +219,22 @@ def split_cmd(
     ] = False,
 ) -> None:
     """Re-derive the sentence table from the raw texts (deterministic)."""
+    from stance.corpus.resplit import resplit
+
     root = get_root(ctx)
-    # Labels are checked against the current table (a label for a sentence
-    # that does not exist is an error); with no table yet there is nothing to check.
-    table = load_sentences(root)
-    gold = load_gold(root, known_ids={s.sent_id for s in table} if table else None)
-    held = _annotator_labelled_ids(root)
-    result = split_corpus(root, labelled_ids=set(gold) | set(held), write=not check)
-    for item in result.stale:
+    outcome = resplit(root, check=check, force=force)
+    for item in outcome.stale:
         err_console.print(
-            f"stale label {item['sent_id']}: text was {item['old_text']!r}, now {item['new_text']!r}",
+            cell(f"stale label {item['sent_id']}: text was {item['old_text']!r}, now {item['new_text']!r}"),
             soft_wrap=True,
-            markup=False,
         )
+    if outcome.refused is not None:
+        raise outcome.refused
+    result = outcome.result
     if check:
-        if result.changed:
-            raise StanceError(
-                f"{len(result.changed)} sentence(s) differ from the splitter's output, e.g. {result.changed[0]}",
-                path=root.sentences_file,
-            )
         console.print(f"sentence table up to date: {len(result.sentences)} sentences")
         return
-    if result.stale and not force:
-        raise StanceError(
-            f"{len(result.stale)} label(s) would go stale; nothing written (use --force to move them to "
-            "annotations/stale.jsonl)",
-            path=root.sentences_file,
-        )
-    moved = 0
-    if result.stale:
-        stale_ids = {item["sent_id"] for item in result.stale}
-        in_histories = sorted(stale_ids & set(held))
-        if in_histories:
-            names = sorted({name for sid in in_histories for name in held[sid]})
-            raise StanceError(
-                f"{len(in_histories)} stale label(s) are in annotator histories ({', '.join(names)}), e.g. "
-                f"{in_histories[0]}; --force only moves gold labels, so nothing was written",
-                path=root.annotators,
-            )
-        append_jsonl(
-            root.annotations / "stale.jsonl",
-            [
-                {**gold[i].to_dict(), "old_text": next(s["old_text"] for s in result.stale if s["sent_id"] == i)}
-                for i in sorted(stale_ids)
-            ],
-        )
-        write_labels(root.gold_file, [lab for sid, lab in gold.items() if sid not in stale_ids])
-        moved = len(stale_ids)
-        result = split_corpus(root, labelled_ids=set(), write=True)
     console.print(
         f"{len(result.sentences)} sentences, {len(result.changed)} changed"
-        + (f", {moved} stale gold label(s) moved to annotations/stale.jsonl" if moved else "")
+        + (f", {outcome.moved} stale gold label(s) moved to annotations/stale.jsonl" if outcome.moved else "")
     )
-
-
-def _annotator_labelled_ids(root: Root) -> dict[str, list[str]]:
-    """Sentence ids labelled in any annotator history, with who labelled them.
-
-    A re-split must not re-attach these either; histories are append-only,
-    so they are never rewritten here.
-    """
-    from stance.annotate.store import load_annotators
-
-    held: dict[str, list[str]] = {}
-    for name, labels in load_annotators(root).items():
-        for sid in labels:
-            held.setdefault(sid, []).append(name)
-    return held
