@@ -25,7 +25,7 @@ quote marks and known aliases), because "PCS" and "pcs " are one speaker.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from itertools import combinations
 from typing import Any
@@ -107,7 +107,7 @@ def confusion_matrix(y1: Sequence[Hashable], y2: Sequence[Hashable], *, labels: 
 
 def krippendorff_alpha_nominal(units: Sequence[Sequence[Hashable | None]]) -> float:
     """Krippendorff's alpha for nominal data; ``units`` holds each item's values (``None`` = missing)."""
-    coincidence: Counter[tuple[Hashable, Hashable]] = Counter()
+    coincidence: dict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for unit in units:
         values = [v for v in unit if v is not None]
         m = len(values)
@@ -117,7 +117,7 @@ def krippendorff_alpha_nominal(units: Sequence[Sequence[Hashable | None]]) -> fl
             for j, b in enumerate(values):
                 if i != j:
                     coincidence[(a, b)] += 1 / (m - 1)
-    totals: Counter[Hashable] = Counter()
+    totals: dict[Hashable, float] = defaultdict(float)
     for (a, _), weight in coincidence.items():
         totals[a] += weight
     n = sum(totals.values())

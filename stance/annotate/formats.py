@@ -281,8 +281,8 @@ def _read_labelstudio(path: Path) -> list[Record]:
         if "data" not in task and "annotations" not in task:  # the JSON-MIN export: one flat object per task
             records.append((number, _labelstudio_min(task)))
             continue
-        task_data = task.get("data") if isinstance(task.get("data"), dict) else {}
-        meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+        task_data: dict[str, Any] = task["data"] if isinstance(task.get("data"), dict) else {}
+        meta: dict[str, Any] = task["meta"] if isinstance(task.get("meta"), dict) else {}
         done = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
         if not done:
             records.append((number, None))
@@ -320,7 +320,7 @@ def _read_doccano(path: Path) -> list[Record]:
         if isinstance(line, StanceError):
             records.append((number, line))
             continue
-        meta = line.get("meta") if isinstance(line.get("meta"), dict) else {}
+        meta: dict[str, Any] = line["meta"] if isinstance(line.get("meta"), dict) else {}
         labels = line.get("label", line.get("labels"))
         if not labels:
             records.append((number, None))
@@ -341,7 +341,7 @@ def _read_prodigy(path: Path) -> list[Record]:
         if line.get("answer") != "accept":
             records.append((number, None))  # rejected, ignored or not yet answered
             continue
-        meta = line.get("meta") if isinstance(line.get("meta"), dict) else {}
+        meta: dict[str, Any] = line["meta"] if isinstance(line.get("meta"), dict) else {}
         record = {k: _first(line.get(k), meta.get(k)) for k in ("sent_id", "speaker", "speaker_type", "note")}
         record["stance"] = _one_stance(line.get("accept"))
         records.append((number, record))

@@ -12,7 +12,6 @@ import sys
 import warnings
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -30,7 +29,7 @@ STANCE_STYLE = {"pro": "green", "anti": "red", "neutral": "bright_black", None: 
 class StanceGroup(TyperGroup):
     """A Typer group whose commands report user errors in one line."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # a click Context (recent typer vendors its own click)
         try:
             with warnings.catch_warnings():
                 warnings.showwarning = _show_warning

@@ -118,7 +118,7 @@ def evaluate_cmd(
         if test_file is None:
             split = article_split([row["article"] for row in rows], collection_of, train=train, test=test_set)
         else:
-            rows = rows_of_articles(rows, collection_of, train or "", option="--train")
+            rows = [dict(row) for row in rows_of_articles(rows, collection_of, train or "", option="--train")]
     test_rows = read_table(test_file, label_map=parse_label_map(label_map)) if test_file else None
     finder_rows = None
     if speaker_ablation:

@@ -169,7 +169,10 @@ def show_cmd(
         from stance.errors import StanceError
 
         raise StanceError("give an article id or --file PATH (one of them)")
-    title, records = attribute_file(file) if file is not None else attribute_article(get_root(ctx), article)
+    if file is not None:
+        title, records = attribute_file(file)
+    else:
+        title, records = attribute_article(get_root(ctx), str(article))
     if as_json:
         print_json(records)
         return

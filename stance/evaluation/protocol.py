@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -56,6 +56,10 @@ CURVE_FRACTIONS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
 Progress = Callable[[int, int, str], None]
 
 
+#: A reference row (majority, random), a model created from the registry, or a saved run directory.
+SpecKind = Literal["reference", "registry", "saved"]
+
+
 @dataclass
 class ModelSpec:
     """What to evaluate: a registry model with its config, a reference row or a saved run.
@@ -68,7 +72,7 @@ class ModelSpec:
     """
 
     name: str
-    kind: str  # "reference" | "registry" | "saved"
+    kind: SpecKind
     config: dict[str, Any] = field(default_factory=dict)
     run_dir: str | None = None
     model: str | None = None
@@ -79,7 +83,7 @@ class ModelResult:
     """One model's out-of-fold predictions and scores (the first seed drives the tests)."""
 
     name: str
-    kind: str
+    kind: SpecKind
     config: dict[str, Any]
     seeds: list[int]
     predictions: list[str]
@@ -231,7 +235,7 @@ def _predict_saved_or_trained(
     if spec.kind == "saved":
         from stance.models import registry
 
-        model = registry.load_model(spec.run_dir)
+        model = registry.load_model(str(spec.run_dir))
     else:
         model = _create(spec, seed)
         model.fit(train_rows)

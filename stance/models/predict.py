@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from stance.errors import StanceError
 from stance.io.rows import iter_records
-from stance.models.base import StanceModel
+from stance.models.base import Predictor
 from stance.schema import STANCES
 
 OUTPUT_FORMATS = ("jsonl", "csv", "table")
@@ -96,7 +96,7 @@ def _chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[
 
 
 def predict_records(
-    model: StanceModel,
+    model: Predictor,
     records: Iterable[dict[str, Any]],
     *,
     chunk_size: int = CHUNK,
@@ -130,7 +130,7 @@ def gpu_visible() -> bool:
 
 def load_predictor(
     model_dir: str | Path, *, engine: str = "auto", fast: bool = False, fast_margin: float | None = None
-) -> StanceModel:
+) -> Predictor:
     """The saved model in ``model_dir``, ready to predict, on the engine asked for.
 
     ``auto`` runs a transformer through ONNX Runtime in float32 when it would

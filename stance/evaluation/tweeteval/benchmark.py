@@ -217,13 +217,15 @@ def run_benchmark(
                 raise StanceError(f"target {target!r} has no train or no test rows")
             chosen, val_score = dict(base), None
             if grid and val:
-                best = None
+                best: tuple[float, dict[str, Any]] | None = None
                 for values in product(*grid.values()):
                     candidate = {**base, **dict(zip(grid, values, strict=True))}
                     proba, _ = _fit_predict(name, candidate, seed, train, None, val)
                     score = metrics.f_avg([r["stance"] for r in val], _labels(proba))
                     if best is None or score > best[0]:
                         best = (score, candidate)
+                if best is None:
+                    raise StanceError("the tuning grid has no values to try")
                 val_score, chosen = best
             proba, _ = _fit_predict(name, chosen, seed, train, val, test)
             y = [r["stance"] for r in test]
