@@ -32,8 +32,6 @@ the result, never a silent NaN.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +41,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from stance.corpus.dataset import fingerprint
 from stance.errors import StanceError
 from stance.evaluation import metrics, stats
 from stance.evaluation.splits import ArticleSplit, Fold, kfold, leave_one_article_out, stratified_subsample
@@ -116,15 +115,6 @@ class EvaluationResult:
             if result.name == name:
                 return result
         raise StanceError(f"Can't find {name!r}. Available names: {', '.join(m.name for m in self.models)}")
-
-
-def fingerprint(rows: Sequence[Mapping[str, Any]]) -> str:
-    """sha256 of what a model sees and is scored on, so two reports can be compared."""
-    digest = hashlib.sha256()
-    for row in rows:
-        record = [row.get(k) for k in ("sent_id", "text", "context", "speaker", "stance")]
-        digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
-    return digest.hexdigest()
 
 
 def resolve_models(

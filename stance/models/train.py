@@ -10,7 +10,6 @@ the end, so a crash never leaves a half-saved model where a good one was.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from stance import __version__
+from stance.corpus.dataset import fingerprint
 from stance.errors import StanceError
 from stance.io.jsonl import atomic_write_text
 from stance.models import registry
@@ -35,15 +35,6 @@ from stance.schema import STANCES
 META = "meta.json"
 CARD = "README.md"
 PACKAGES = ("numpy", "scikit-learn", "skops", "torch", "transformers", "sentence-transformers", "datasets")
-
-
-def fingerprint(rows: Sequence[Mapping[str, Any]]) -> str:
-    """sha256 of what a model can see of the rows (text, speaker, context, stance), in order."""
-    digest = hashlib.sha256()
-    for row in rows:
-        record = [row.get("text"), row.get("speaker"), row.get("context"), row.get("stance")]
-        digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
-    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
