@@ -46,6 +46,7 @@ from stance.errors import StanceError
 from stance.evaluation import metrics, stats
 from stance.evaluation.splits import ArticleSplit, Fold, kfold, leave_one_article_out, stratified_subsample
 from stance.models.baselines import REFERENCES, ReferenceModel
+from stance.models.common import labels_from_proba
 from stance.schema import STANCES
 
 #: Training shares for the learning curve.
@@ -204,7 +205,7 @@ def _run_folds(
         if fold_proba.shape != (len(test), len(STANCES)):
             raise StanceError(f"model {spec.name!r} returned probabilities of shape {fold_proba.shape}")
         proba[list(fold.test)] = fold_proba
-        predicted = [STANCES[int(i)] for i in fold_proba.argmax(axis=1)]
+        predicted = labels_from_proba(fold_proba)
         scored = metrics.evaluate_predictions([y[i] for i in fold.test], predicted)
         fold_scores.append(
             {
@@ -215,8 +216,7 @@ def _run_folds(
             }
         )
         tick(f"{spec.name} {fold.name}")
-    predictions = [STANCES[int(i)] for i in proba.argmax(axis=1)]
-    return predictions, proba, fold_scores
+    return labels_from_proba(proba), proba, fold_scores
 
 
 def _predict_saved_or_trained(

@@ -25,6 +25,7 @@ from typing import IO, Any
 from stance.errors import StanceError
 from stance.io.rows import iter_records
 from stance.models.base import Predictor
+from stance.models.common import labels_from_proba
 from stance.schema import STANCES
 
 OUTPUT_FORMATS = ("jsonl", "csv", "table")
@@ -109,11 +110,11 @@ def predict_records(
     """
     for chunk in _chunks(records, chunk_size):
         proba = model.predict_proba(chunk)
-        for source, scores in zip(chunk, proba, strict=True):
+        for source, scores, label in zip(chunk, proba, labels_from_proba(proba), strict=True):
             record = dict(source)
             if "stance" in record and "input_stance" not in record:
                 record["input_stance"] = record.pop("stance")
-            record["stance"] = STANCES[int(scores.argmax())]
+            record["stance"] = label
             for column, value in zip(PROBA_COLUMNS, scores, strict=True):
                 record[column] = round(float(value), 6)
             yield record
