@@ -48,6 +48,8 @@ class StanceModel(Predictor, Protocol):
 
     #: Every config key with its default (the schema of ``models/<name>.toml``).
     defaults: ClassVar[dict[str, Any]]
+    #: One line saying what the model is (model card, ``stance models``).
+    description: ClassVar[str]
 
     def __init__(self, config: Mapping[str, Any] | None = None, *, seed: int = 0) -> None: ...
 

@@ -75,6 +75,7 @@ class EmbeddingModel(ModelBase):
     """MiniLM sentence embeddings (frozen) -> logistic regression."""
 
     name = "embeddings"
+    description = "frozen all-MiniLM-L6-v2 sentence embeddings with a class-balanced logistic regression"
     defaults: dict[str, Any] = {
         "base_model": "",
         "use_speaker": False,

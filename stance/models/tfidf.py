@@ -84,6 +84,7 @@ class TfidfModel(ModelBase):
     """Word + char TF-IDF (and optionally speaker and context words) -> logistic regression."""
 
     name = "tfidf"
+    description = "word and character n-gram TF-IDF features with a class-balanced logistic regression (scikit-learn)"
     defaults: dict[str, Any] = {
         "use_speaker": False,
         "use_context": False,

@@ -145,11 +145,6 @@ def train_model(
 
 
 LIBRARY = {"tfidf": "sklearn", "embeddings": "sentence-transformers", "transformer": "transformers"}
-DESCRIPTION = {
-    "tfidf": "word and character n-gram TF-IDF features with a class-balanced logistic regression (scikit-learn)",
-    "embeddings": "frozen all-MiniLM-L6-v2 sentence embeddings with a class-balanced logistic regression",
-    "transformer": "a transformer fine-tuned for sequence classification with a class-weighted loss",
-}
 
 
 def _yaml(value: Any) -> str:
@@ -212,7 +207,7 @@ def model_card(meta: Mapping[str, Any]) -> str:
 # stance-{name}
 
 Predicts the stance toward offshoring (`pro`, `anti`, `neutral`) of a sentence
-from a news article: {DESCRIPTION.get(name, name)}. Trained with the `stance`
+from a news article: {registry.model_class(name).description or name}. Trained with the `stance`
 toolkit (`stance train {name}`).
 
 ## Intended use

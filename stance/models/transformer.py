@@ -120,6 +120,7 @@ class TransformerModel(ModelBase):
     """A sequence classifier fine-tuned from a pretrained encoder."""
 
     name = "transformer"
+    description = "a transformer fine-tuned for sequence classification with a class-weighted loss"
     defaults: dict[str, Any] = {
         "base_model": "",
         "use_speaker": False,
