@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from stance.errors import StanceError
 from stance.models.base import Rows
 from stance.models.common import labels_from_proba
 from stance.schema import STANCES
@@ -43,6 +44,8 @@ class ReferenceModel:
     def predict_proba(self, rows: Rows) -> np.ndarray:
         import numpy as np
 
+        if self._dummy is None:
+            raise StanceError("the model is not trained yet")
         proba = self._dummy.predict_proba([[0]] * len(rows))
         out = np.zeros((len(rows), len(STANCES)))
         for column, label in enumerate(self._dummy.classes_):
