@@ -10,7 +10,7 @@ Protocols:
 - ``kfold``: stratified K-fold, grouped by article when there are at least K
   articles (otherwise ungrouped, and the result says so).
 - ``split``: train on one set of articles and test on another (by
-  collection or by id, see :func:`stance.splits.article_split`): one fold,
+  collection or by id, see :func:`stance.evaluation.splits.article_split`): one fold,
   scored like cross-validation; saved run directories are used as they are.
 - ``test``: no cross-validation; registry models are trained on the whole
   corpus (saved run directories are used as they are) and scored on an
