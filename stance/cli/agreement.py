@@ -27,7 +27,7 @@ def agreement_cmd(
     """Cohen's kappa per pair, Krippendorff's alpha over all, per-class agreement and confusion matrices."""
     from stance.annotate.compare import agreement_report
 
-    report = agreement_report(get_root(ctx), names or [], field=field, with_gold=with_gold)
+    report = agreement_report(get_root(ctx), names or [], field=field, with_gold=with_gold).to_dict()
     if as_json:
         print_json(report)
         return
