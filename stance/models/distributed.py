@@ -71,4 +71,4 @@ def trainer_scratch(prefix: str = "stance-train-") -> Iterator[str]:
         yield str(shared)
     finally:
         if is_main_process():
-            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.rmtree(shared, ignore_errors=True)
