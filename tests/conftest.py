@@ -6,10 +6,10 @@ a copy under tmp_path, pointed at with ``--root``/``STANCE_ROOT``.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from projects import build_project
 from typer.testing import CliRunner
 
 from stance.paths import Root
@@ -26,6 +26,20 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["STANCE_CACHE_DIR"] = str(tmp_path_factory.mktemp("stance-cache"))
 
 
+@pytest.fixture(autouse=True)
+def _no_user_project(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every test at an empty project unless it asks for one.
+
+    Without this, a command run by a test without ``--root`` would find the
+    repository by the current directory and read whatever the user has
+    labelled or trained there.
+    """
+    empty = tmp_path_factory.mktemp("no-project")
+    (empty / "corpus").mkdir()
+    (empty / "annotations").mkdir()
+    monkeypatch.setenv("STANCE_ROOT", str(empty))
+
+
 @pytest.fixture
 def repo_root() -> Root:
     """The repository's own data (read only)."""
@@ -34,14 +48,12 @@ def repo_root() -> Root:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Root:
-    """A copy of the repository's corpus/ and annotations/ in a temporary root."""
-    for name in ("corpus", "annotations"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, tmp_path / name)
-    (tmp_path / "models").mkdir(exist_ok=True)
-    if (REPO / "models").exists():
-        for config in (REPO / "models").glob("*.toml"):
-            shutil.copy(config, tmp_path / "models" / config.name)
+    """The repository's shipped corpus, gold labels and configs in a temporary root.
+
+    Only shipped files (:data:`projects.SHIPPED`): never the user's annotator
+    histories, suggestions, trained runs or reports.
+    """
+    build_project(REPO, tmp_path)
     monkeypatch.setenv("STANCE_ROOT", str(tmp_path))
     return Root(tmp_path)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from stance.analysis.actors import actor_table, actors_report, edges
 from stance.cli import app
 from stance.paths import Root
+from stance.schema import STANCES
 
 
 def row(speaker: str, stance: str, article: str = "a", gold: str | None = None, stype: str = "person") -> dict:
@@ -60,7 +62,9 @@ def test_gold_report_files(project: Root, tmp_path: Path) -> None:
         table = list(csv.DictReader(handle))
     assert sum(int(r["sentences"]) for r in table) == len(gold)
     pcs = next(r for r in table if r["speaker"] == "PCS")
-    assert int(pcs["pro"]) + int(pcs["anti"]) + int(pcs["neutral"]) == int(pcs["sentences"])
+    pcs_gold = Counter(label.stance for label in gold.values() if label.speaker == "PCS")
+    assert {s: int(pcs[s]) for s in STANCES} == {s: pcs_gold[s] for s in STANCES}
+    assert int(pcs["sentences"]) == sum(pcs_gold.values()) > 0
     assert Path(result["files"]["chart_png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     graph = nx.read_graphml(result["files"]["edges_graphml"])
     assert graph.nodes["offshoring"]["kind"] == "concept"
@@ -99,7 +103,10 @@ def test_predictions_marked_against_gold(project: Root, runner, tmp_path: Path) 
     result = runner.invoke(app, ["actors", "--source", str(run_dir), "--out", str(tmp_path / "o"), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    n_gold = len(labelled_rows(project))
+    gold_rows = labelled_rows(project)
+    n_gold = len(gold_rows)
     assert data["gold_compared"] == n_gold
-    assert 0 <= data["disagreements"] <= n_gold
+    # Recount independently: the saved model on the labelled rows (gold speakers), against gold.
+    expected = sum(p != r["stance"] for p, r in zip(model.predict(gold_rows), gold_rows, strict=True))
+    assert data["disagreements"] == expected
     assert sum(r["sentences"] for r in data["table"]) == data["sentences"] >= n_gold

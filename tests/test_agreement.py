@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import krippendorff
@@ -90,8 +91,8 @@ def test_undefined_statistics_are_nan() -> None:
 def test_report_over_annotators_matches_references() -> None:
     labels = {"alice": _labels(ALICE, "alice"), "bob": _labels(BOB, "bob"), "carol": _labels(CAROL, "carol")}
     report = agreement(labels, field="stance")
-    assert report["units"] == 10
-    pair = next(p for p in report["pairs"] if p["annotators"] == ["alice", "bob"])
+    assert report.units == 10
+    pair = next(p for p in report.pairs if p["annotators"] == ["alice", "bob"])
     y1, y2 = _shared(ALICE, BOB)
     assert pair["shared"] == len(y1) == 8
     assert pair["kappa"] == pytest.approx(cohen_kappa_score(y1, y2))
@@ -107,4 +108,17 @@ def test_speakers_compared_after_normalisation() -> None:
     first = {"s:000": Label("s:000", "PCS", "organisation", "anti", "a")}
     second = {"s:000": Label("s:000", "pcs union", "organisation", "pro", "b")}
     report = agreement({"a": first, "b": second}, field="speaker")
-    assert report["pairs"][0]["observed"] == 1.0
+    assert report.pairs[0]["observed"] == 1.0
+
+
+def test_report_to_dict_is_the_json_schema() -> None:
+    """The ``--json`` record keeps its keys; undefined statistics become null, gold appears only when scored."""
+    same = {"s:000": Label("s:000", "PCS", "organisation", "pro", "a")}
+    report = agreement({"a": same, "b": {"s:000": Label("s:000", "PCS", "organisation", "pro", "b")}})
+    record = report.to_dict()
+    assert list(record) == ["field", "annotators", "labelled", "units", "alpha", "pairs"]
+    assert math.isnan(report.alpha) and record["alpha"] is None  # one unit, one value: alpha undefined
+    assert record["pairs"][0]["annotators"] == ["a", "b"] and record["labelled"] == {"a": 1, "b": 1}
+    report.gold = against_reference({"a": same}, same)
+    assert list(report.to_dict())[-1] == "gold"
+    json.dumps(report.to_dict(), allow_nan=False)

@@ -226,7 +226,6 @@ def test_sigkill_mid_session_keeps_every_label_and_resumes(project: Root) -> Non
 
 
 def test_real_speaker_finder_feeds_the_suggestions(project: Root) -> None:
-    pytest.importorskip("stance.speakers")
     from stance.schema import SPEAKER_TYPES
 
     session = open_session(project, "alice", article=ARTICLE)

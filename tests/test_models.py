@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,8 +14,9 @@ from tiny_models import small_config
 
 from stance.errors import StanceError
 from stance.models import registry
-from stance.models.base import StanceModel
-from stance.models.common import MARKER
+from stance.models.base import Predictor, StanceModel
+from stance.models.baselines import REFERENCES, ReferenceModel
+from stance.models.common import MARKER, labels_from_proba
 from stance.schema import STANCES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -95,6 +98,45 @@ def test_every_model_fits_predicts_saves_and_loads(name, tiny_bert, tmp_path):
     again = registry.load_model(tmp_path / "run")
     assert type(again) is type(model) and again.config == model.config
     np.testing.assert_allclose(again.predict_proba(rows), proba, rtol=1e-5, atol=1e-6)
+
+
+#: Every registered model and the evaluation's reference rows: one contract, checked the same way.
+CONFORMING = [*registry.available(), *REFERENCES]
+
+
+def _fresh(name: str, tiny_bert: Path, seed: int = 3) -> Any:
+    if name in REFERENCES:
+        return ReferenceModel(name, seed=seed)
+    return registry.create(name, config=small_config(name, tiny_bert), seed=seed)
+
+
+@pytest.mark.parametrize("name", CONFORMING)
+def test_conformance(name, tiny_bert, tmp_path):
+    """Like scikit-learn's check_estimator: what every model must do, whatever it is inside."""
+    rows = [{"text": r["text"], "speaker": r.get("speaker")} for r in ROWS[:5]] + [{"text": "Unseen words only."}]
+    untouched_train, untouched_rows = copy.deepcopy(ROWS), copy.deepcopy(rows)
+
+    model = _fresh(name, tiny_bert)
+    assert isinstance(model, Predictor)
+    with pytest.raises(StanceError, match="not trained yet"):
+        model.predict_proba(rows)  # predict before fit fails clearly
+    model.fit(ROWS)
+    proba = model.predict_proba(rows)
+    assert model.predict(rows) == labels_from_proba(proba)  # predict is the argmax of predict_proba
+    assert ROWS == untouched_train and rows == untouched_rows  # input rows are not mutated
+
+    twin = _fresh(name, tiny_bert)
+    twin.fit(ROWS)
+    np.testing.assert_allclose(twin.predict_proba(rows), proba, rtol=0, atol=1e-7)  # same seed, same numbers
+
+    if name in REFERENCES:
+        return  # never saved: not in the registry
+    assert isinstance(model, StanceModel)
+    model.save(tmp_path / "run")
+    again = registry.load_model(tmp_path / "run")
+    assert again.config == model.config
+    np.testing.assert_allclose(again.predict_proba(rows), proba, rtol=1e-5, atol=1e-6)
+    assert again.predict(rows) == model.predict(rows)
 
 
 @pytest.mark.parametrize("name", registry.available())

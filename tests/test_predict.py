@@ -83,6 +83,17 @@ def test_table_output(run_dir, runner):
     assert "p_neutral" in result.stdout and "India" in result.stdout
 
 
+def test_table_shows_square_brackets_as_written(run_dir, runner, tmp_path):
+    """Text is data, not rich markup: "[the]" would otherwise vanish as a tag."""
+    rows = tmp_path / "rows.jsonl"
+    line = {"text": "Managers will move [the] payroll team and [b]all[/b] its work abroad.", "speaker": "[staff] rep"}
+    rows.write_text(json.dumps(line) + "\n")
+    result = invoke(runner, run_dir, "--input", rows, "--format", "table")
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "[the]" in flat and "[b]all[/b]" in flat and "[staff] rep" in flat
+
+
 def test_article_is_split_like_the_corpus_and_gets_speakers(run_dir, runner, tmp_path):
     path = tmp_path / "new.txt"
     path.write_text(
@@ -96,8 +107,7 @@ def test_article_is_split_like_the_corpus_and_gets_speakers(run_dir, runner, tmp
     assert len(out) >= 3 and [r["index"] for r in out] == list(range(len(out)))
     assert out[1]["context"] == out[0]["text"]
     check_predictions(out, [r["text"] for r in out])
-    if any("speaker" in r for r in out):  # the speaker finder is installed
-        assert any(r["speaker"] not in (None, "", "author") for r in out)
+    assert any(r["speaker"] not in (None, "", "author") for r in out)  # the finder found a quoted speaker
 
 
 @pytest.mark.parametrize("name", registry.available())

@@ -121,6 +121,17 @@ def test_cli_show_file(tmp_path: Path, runner) -> None:
     assert table.exit_code == 0 and "A test" in table.output
 
 
+def test_cli_show_prints_square_brackets_as_written(tmp_path: Path, runner) -> None:
+    """Titles, speakers and text are data: "[the]" must not be eaten as rich markup."""
+    path = tmp_path / "new.txt"
+    text = 'title: Payroll [update]\n\nAnn Lee said: "They will move [the] payroll team and [i]all[/i] of it."\n'
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["speakers", "show", "--file", str(path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "Payroll [update]" in result.output
+    assert "[the]" in result.output and "[i]all[/i]" in result.output
+
+
 def test_cli_show_needs_exactly_one_source(project: Root, runner) -> None:
     result = runner.invoke(app, ["speakers", "show"])
     assert result.exit_code == 1

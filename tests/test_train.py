@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from stance.cli import app
-from stance.corpus.dataset import labelled_rows
+from stance.corpus.dataset import fingerprint, labelled_rows
 from stance.errors import StanceError
 from stance.models import registry
-from stance.models.train import CARD, META, fingerprint, train_model
+from stance.models.train import CARD, META, train_model
 
 
 def test_run_directory_records_how_the_model_was_made(project, tmp_path):
@@ -38,6 +38,15 @@ def test_model_card_has_a_yaml_header_with_labels_and_metrics(project, tmp_path)
     assert [m["value"] for m in metrics] == [resub["accuracy"], resub["macro_f1"]]
     for section in ("## Intended use", "## Training data", "## Limits"):
         assert section in card
+
+
+def test_a_saved_run_and_an_evaluation_report_fingerprint_rows_alike(project, tmp_path):
+    """report.json's train_fingerprint can be matched to a run's meta.json (one function hashes both)."""
+    from stance.evaluation import protocol
+
+    rows = labelled_rows(project, origin="source")
+    run = train_model("tfidf", rows, out_dir=tmp_path / "run")
+    assert json.loads((run / META).read_text())["data"]["sha256"] == protocol.fingerprint(rows)
 
 
 def test_fingerprint_changes_with_any_label_or_text():

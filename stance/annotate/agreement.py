@@ -25,8 +25,9 @@ quote marks and known aliases), because "PCS" and "pcs " are one speaker.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -107,7 +108,7 @@ def confusion_matrix(y1: Sequence[Hashable], y2: Sequence[Hashable], *, labels: 
 
 def krippendorff_alpha_nominal(units: Sequence[Sequence[Hashable | None]]) -> float:
     """Krippendorff's alpha for nominal data; ``units`` holds each item's values (``None`` = missing)."""
-    coincidence: Counter[tuple[Hashable, Hashable]] = Counter()
+    coincidence: dict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for unit in units:
         values = [v for v in unit if v is not None]
         m = len(values)
@@ -117,7 +118,7 @@ def krippendorff_alpha_nominal(units: Sequence[Sequence[Hashable | None]]) -> fl
             for j, b in enumerate(values):
                 if i != j:
                     coincidence[(a, b)] += 1 / (m - 1)
-    totals: Counter[Hashable] = Counter()
+    totals: dict[Hashable, float] = defaultdict(float)
     for (a, _), weight in coincidence.items():
         totals[a] += weight
     n = sum(totals.values())
@@ -147,9 +148,53 @@ def pair_agreement(y1: Sequence[str], y2: Sequence[str], *, field: str) -> dict[
     }
 
 
+@dataclass
+class AgreementReport:
+    """Agreement of several annotators on one field; :meth:`to_dict` is the ``--json`` output.
+
+    ``pairs`` holds one record per annotator pair (:func:`pair_agreement`
+    plus ``annotators``); ``gold``, when asked for, each annotator against gold
+    (:func:`against_reference`). Undefined statistics are NaN here and
+    ``null`` in :meth:`to_dict`.
+    """
+
+    field: str
+    annotators: list[str]
+    labelled: dict[str, int]
+    units: int
+    alpha: float
+    pairs: list[dict[str, Any]]
+    gold: list[dict[str, Any]] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record: field, annotators, labelled, units, alpha, pairs (and gold when scored)."""
+        record = {
+            "field": self.field,
+            "annotators": self.annotators,
+            "labelled": self.labelled,
+            "units": self.units,
+            "alpha": self.alpha,
+            "pairs": self.pairs,
+        }
+        if self.gold is not None:
+            record["gold"] = self.gold
+        return finite(record)
+
+
+def finite(value: Any) -> Any:
+    """The same structure with NaN (undefined statistics) as ``None``, for JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [finite(v) for v in value]
+    return value
+
+
 def agreement(
     labels: Mapping[str, Mapping[str, Label]], *, field: str = "stance", aliases: Mapping[str, str] | None = None
-) -> dict[str, Any]:
+) -> AgreementReport:
     """Agreement of several annotators on one field: every pair, and alpha over all.
 
     ``labels`` maps annotator -> sent_id -> label. Pairs are compared on the
@@ -170,14 +215,14 @@ def agreement(
     all_ids = sorted({sid for name in names for sid in values[name]})
     units = [[values[name].get(sid) for name in names] for sid in all_ids]
     pairable = [u for u in units if sum(v is not None for v in u) >= 2]
-    return {
-        "field": field,
-        "annotators": names,
-        "labelled": {name: len(values[name]) for name in names},
-        "units": len(pairable),
-        "alpha": krippendorff_alpha_nominal(pairable),
-        "pairs": pairs,
-    }
+    return AgreementReport(
+        field=field,
+        annotators=names,
+        labelled={name: len(values[name]) for name in names},
+        units=len(pairable),
+        alpha=krippendorff_alpha_nominal(pairable),
+        pairs=pairs,
+    )
 
 
 def against_reference(

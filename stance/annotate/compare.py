@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import Any
 
-from stance.annotate.agreement import FIELDS, against_reference, agreement
+from stance.annotate.agreement import FIELDS, AgreementReport, against_reference, agreement
 from stance.annotate.store import load_aliases, load_annotators
 from stance.corpus.articles import load_sentences
 from stance.corpus.gold import load_gold
@@ -16,7 +14,7 @@ from stance.paths import Root
 
 def agreement_report(
     root: Root, names: Sequence[str] = (), *, field: str = "stance", with_gold: bool = False
-) -> dict[str, Any]:
+) -> AgreementReport:
     """Pairwise and overall agreement of annotators (all when ``names`` is empty), optionally against gold."""
     if field not in FIELDS:
         raise StanceError(f"unknown field {field!r}; allowed: {', '.join(FIELDS)}", field="--field")
@@ -29,16 +27,5 @@ def agreement_report(
     aliases = load_aliases(root)
     report = agreement(labels, field=field, aliases=aliases)
     if with_gold:
-        report["gold"] = against_reference(labels, load_gold(root, known_ids=known), field=field, aliases=aliases)
-    return finite(report)
-
-
-def finite(value: Any) -> Any:
-    """The same structure with NaN (undefined statistics) as ``None``, for JSON."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [finite(v) for v in value]
-    return value
+        report.gold = against_reference(labels, load_gold(root, known_ids=known), field=field, aliases=aliases)
+    return report

@@ -62,7 +62,7 @@ def export_project(
         if not history_path(root, annotator).exists():
             raise StanceError(f"annotator {annotator!r} has no labels yet", path=history_path(root, annotator))
         labels = load_annotator(root, annotator, known_ids=known)
-    items = []
+    items: list[dict[str, Any]] = []
     previous: dict[str, str] = {}
     for sentence in sentences:
         context = previous.get(sentence.article, "")

@@ -230,7 +230,7 @@ def _read_doccano(path: Path) -> list[Record]:
         if isinstance(line, StanceError):
             records.append((number, line))
             continue
-        meta = line.get("meta") if isinstance(line.get("meta"), dict) else {}
+        meta: dict[str, Any] = line["meta"] if isinstance(line.get("meta"), dict) else {}
         labels = line.get("label", line.get("labels"))
         if not labels:
             records.append((number, None))
@@ -251,7 +251,7 @@ def _read_prodigy(path: Path) -> list[Record]:
         if line.get("answer") != "accept":
             records.append((number, None))  # rejected, ignored or not yet answered
             continue
-        meta = line.get("meta") if isinstance(line.get("meta"), dict) else {}
+        meta: dict[str, Any] = line["meta"] if isinstance(line.get("meta"), dict) else {}
         record = {k: first(line.get(k), meta.get(k)) for k in ("sent_id", "speaker", "speaker_type", "note")}
         record["stance"] = one_stance(line.get("accept"))
         records.append((number, record))

@@ -72,10 +72,11 @@ class TtyKeys:
         return char[:1]
 
     def read_line(self, prompt: str, *, default: str = "", choices: list[str] | None = None) -> str | None:
+        readline: Any = None
         try:
             import readline
         except ImportError:  # pragma: no cover - not on every platform
-            readline = None
+            pass
         if readline is not None:
             options = choices or []
 
@@ -212,7 +213,7 @@ def run_adjudication(
     texts: dict[str, str],
     console: Console,
     keys: LineKeys | TtyKeys,
-    decide: Callable[[Disagreement, Label], None],
+    decide: Callable[[Disagreement, Label], object],
 ) -> dict[str, int]:
     """Walk disagreements: a digit picks that annotator's label, g keeps gold, k skips, q quits.
 
@@ -243,11 +244,11 @@ def run_adjudication(
                 console.print("[yellow]press a candidate's number, g, k or q[/]")
         if choice is None:
             break
-        action, name = choice
+        action, picked = choice
         if action == "g":
             kept += 1
-        elif action == "pick" and name is not None:
-            decide(item, item.candidates[name])
+        elif action == "pick" and picked is not None:
+            decide(item, item.candidates[picked])
             decided += 1
     return {"decided": decided, "kept": kept, "left": len(todo) - decided - kept}
 

@@ -28,6 +28,7 @@ from typer.core import TyperGroup
 from stance.cli._help import tidy_command, tidy_param
 from stance.errors import StanceError, StanceWarning
 from stance.paths import Root, find_root, root_hint
+from stance.richtext import cell
 
 #: Characters that steer a terminal instead of showing: C0/C1 controls (ESC starts a sequence that can
 #: retitle the window, clear the screen or fake output) and the bidirectional overrides that reorder text.
@@ -80,14 +81,14 @@ class StanceGroup(TyperGroup):
             tidy_param(param)
         return params
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # a click Context (recent typer vendors its own click)
         try:
             with warnings.catch_warnings():
                 warnings.showwarning = _show_warning
                 return super().invoke(ctx)
         except StanceError as exc:
             # Text, not markup: messages quote user data ("[IT]", paths with brackets).
-            err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
+            err_console.print(cell(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
             raise typer.Exit(1) from None
         except BrokenPipeError:  # `stance ... | head`
             sys.stderr.close()
@@ -95,7 +96,7 @@ class StanceGroup(TyperGroup):
         except OSError as exc:
             # The system refused (a read-only folder, a file where a folder should be, a full
             # disk): the user's environment, not a bug, so one line naming the path.
-            err_console.print(Text.assemble(("error:", "bold red"), " ", os_error_line(exc)), soft_wrap=True)
+            err_console.print(cell(("error:", "bold red"), " ", os_error_line(exc)), soft_wrap=True)
             raise typer.Exit(1) from None
 
 
@@ -115,7 +116,7 @@ def os_error_line(exc: OSError) -> str:
 def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
     """Library warnings about the user's files become one yellow line; others are left as Python prints them."""
     if issubclass(category, StanceWarning):
-        err_console.print(Text.assemble(("warning:", "bold yellow"), " ", str(message)), soft_wrap=True)
+        err_console.print(cell(("warning:", "bold yellow"), " ", str(message)), soft_wrap=True)
     else:
         _default_showwarning(message, category, *args, **kwargs)
 
@@ -138,7 +139,7 @@ def say_if_no_project(root: Root) -> None:
     """On stderr, when no project was found: which folder was used and how to set one (stdout stays data)."""
     hint = root_hint(root)
     if hint:
-        err_console.print(Text.assemble(("note:", "bold yellow"), " ", hint), soft_wrap=True)
+        err_console.print(cell(("note:", "bold yellow"), " ", hint), soft_wrap=True)
 
 
 def print_json(data: Any) -> None:

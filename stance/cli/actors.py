@@ -19,6 +19,7 @@ from stance.cli._common import (
     print_table,
     print_tsv,
 )
+from stance.richtext import cell
 from stance.schema import STANCES
 
 
@@ -66,9 +67,9 @@ def actors_cmd(
         console.print(
             f"disagreement with gold: {result['disagreements']} of {result['gold_compared']} labelled sentences"
         )
-    console.print(f"[dim]chart: {result['chart']['note']}[/]")
+    console.print(cell((f"chart: {result['chart']['note']}", "dim")))
     for name, path in result["files"].items():
-        console.print(f"[dim]{name}:[/] {path}")
+        console.print(cell((f"{name}:", "dim"), f" {path}"))
 
 
 def _table(rows: list[dict[str, Any]], *, predicted: bool) -> Table:
@@ -90,13 +91,13 @@ def _table(rows: list[dict[str, Any]], *, predicted: bool) -> Table:
     table.add_column("articles", justify="right", style="dim", no_wrap=True)
     for row in rows:
         cells = [
-            row["speaker"],
-            "org" if row["speaker_type"] == "organisation" else row["speaker_type"],
-            str(row["sentences"]),
-            *(f"{row[s]} ({100 * row[f'share_{s}']:.0f}%)" for s in STANCES),
+            cell(row["speaker"]),
+            cell("org" if row["speaker_type"] == "organisation" else row["speaker_type"]),
+            cell(str(row["sentences"])),
+            *(cell(f"{row[s]} ({100 * row[f'share_{s}']:.0f}%)") for s in STANCES),
         ]
         if predicted:
-            cells.append(f"{row['disagreements']}/{row['gold_compared']}" if row["gold_compared"] else "-")
-        cells.append(str(len(row["articles"])))
+            cells.append(cell(f"{row['disagreements']}/{row['gold_compared']}" if row["gold_compared"] else "-"))
+        cells.append(cell(str(len(row["articles"]))))
         table.add_row(*cells)
     return table

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from stance.cli._common import console, get_root, print_json, print_table
+from stance.richtext import cell
 
 MAX_CLASS_COLUMNS = 8
 
@@ -26,7 +27,7 @@ def agreement_cmd(
     """Cohen's kappa per pair, Krippendorff's alpha over all, per-class agreement and confusion matrices."""
     from stance.annotate.compare import agreement_report
 
-    report = agreement_report(get_root(ctx), names or [], field=field, with_gold=with_gold)
+    report = agreement_report(get_root(ctx), names or [], field=field, with_gold=with_gold).to_dict()
     if as_json:
         print_json(report)
         return
@@ -53,7 +54,7 @@ def _pairs_table(rows: list[dict[str, Any]], title: str) -> None:
         table.add_column(f"agree {label}", justify="right")
     for row in rows:
         table.add_row(
-            " / ".join(row["annotators"]),
+            cell(" / ".join(row["annotators"])),
             str(row["shared"]),
             _num(row["observed"]),
             _num(row["kappa"]),
@@ -64,10 +65,10 @@ def _pairs_table(rows: list[dict[str, Any]], title: str) -> None:
         if not row["shared"]:
             continue
         first, second = row["annotators"]
-        matrix = Table(title=f"{first} (rows) × {second} (columns)")
+        matrix = Table(title=cell(f"{first} (rows) × {second} (columns)"))
         matrix.add_column("")
         for label in row["labels"]:
-            matrix.add_column(label, justify="right")
+            matrix.add_column(cell(label), justify="right")
         for label, counts in zip(row["labels"], row["confusion"], strict=True):
-            matrix.add_row(label, *(str(c) for c in counts))
+            matrix.add_row(cell(label), *(str(c) for c in counts))
         print_table(matrix)

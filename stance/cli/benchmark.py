@@ -10,6 +10,7 @@ import typer
 
 from stance.cli._common import console, err_console, get_root, new_app, print_table
 from stance.errors import StanceError
+from stance.richtext import cell
 
 app = new_app("Public benchmarks: compare our models with published numbers.")
 
@@ -95,4 +96,4 @@ def tweeteval_cmd(
     if out is not None:
         atomic_write_text(out / "report.json", json.dumps(bench.to_json(result), indent=2, ensure_ascii=False) + "\n")
         bench.write_predictions(result, out)
-        console.print(f"Report and TweetEval-layout predictions written to {out}")
+        console.print(cell(f"Report and TweetEval-layout predictions written to {out}"))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -24,12 +23,10 @@ from stance.cli._common import (
     print_tsv,
     say_if_no_project,
 )
-from stance.corpus.articles import add_article, corpus_lock, get_article, load_sentences, split_corpus
-from stance.corpus.gold import load_gold, write_labels
+from stance.corpus.articles import add_article, get_article, load_sentences
+from stance.corpus.gold import load_gold
 from stance.corpus.summary import corpus_summary
-from stance.errors import StanceError
-from stance.io.jsonl import append_jsonl
-from stance.paths import Root
+from stance.richtext import cell
 from stance.schema import STANCES
 
 app = new_app("List, show, add and re-split the articles of the corpus.")
@@ -171,10 +168,10 @@ def show_cmd(
     fmt = list_format(fmt, as_json=as_json)
     root = get_root(ctx)
     meta = get_article(root, article)
-    table = load_sentences(root)
-    sentences = [s for s in table if s.article == article]
-    gold = load_gold(root, known_ids={s.sent_id for s in table})
-    records = []
+    every = load_sentences(root)
+    sentences = [s for s in every if s.article == article]
+    gold = load_gold(root, known_ids={s.sent_id for s in every})
+    records: list[dict[str, Any]] = []
     for s in sentences:
         label = gold.get(s.sent_id)
         records.append(
@@ -199,8 +196,7 @@ def show_cmd(
     heading.append(f"  ({meta.id}, {meta.publication or 'publication not stated'})", style="dim")
     console.print(heading)
     # Sentence ids are "<article>:<index>"; the article is in the heading, so
-    # the table shows ":<index>" and leaves the width to the text. Cells are
-    # Text, not markup: article text has brackets ("[DWP]") that rich would eat.
+    # the table shows ":<index>" and leaves the width to the text.
     table = Table(show_lines=False, expand=True, caption=f"id = {meta.id}:NNN, ¶ = paragraph")
     table.add_column("id", no_wrap=True, style="dim")
     table.add_column("¶", justify="right", style="dim")
@@ -212,9 +208,9 @@ def show_cmd(
         table.add_row(
             f":{r['index']:03d}",
             str(r["paragraph"]),
-            Text(r["speaker"] or "-"),
-            Text(r["stance"] or "unlabelled", style=style),
-            Text(r["text"], style=style if r["stance"] != "neutral" else ""),
+            cell(r["speaker"] or "-"),
+            cell(r["stance"] or "unlabelled", style=style),
+            cell(r["text"], style=style if r["stance"] != "neutral" else ""),
         )
     print_table(table)
 
@@ -251,7 +247,7 @@ def add_cmd(
         origin=origin,
         collection=collection,
     )
-    console.print(f"added [bold]{article.id}[/]: {len(sentences)} sentences, unlabelled")
+    console.print(cell("added ", (article.id, "bold"), f": {len(sentences)} sentences, unlabelled"))
     if suggest:
         from stance.cli.speakers import record_suggestions
 
@@ -272,82 +268,22 @@ def split_cmd(
     ] = False,
 ) -> None:
     """Re-derive the sentence table from the raw texts (deterministic)."""
+    from stance.corpus.resplit import resplit
+
     root = get_root(ctx)
-    if check:
-        _split(root, force=False, check=True)
-        return
-    from stance.annotate.store import gold_lock
-
-    # The corpus lock keeps a concurrent `corpus add` out; --force rewrites
-    # gold.jsonl, so it also holds the lock `adjudicate` holds while deciding.
-    with corpus_lock(root), gold_lock(root) if force else nullcontext():
-        _split(root, force=force, check=False)
-
-
-def _split(root: Root, *, force: bool, check: bool) -> None:
-    # Labels are checked against the current table (a label for a sentence
-    # that does not exist is an error); with no table yet there is nothing to check.
-    table = load_sentences(root, check=False)  # a half-added article is what a split repairs
-    gold = load_gold(root, known_ids={s.sent_id for s in table} if table else None)
-    held = _annotator_labelled_ids(root)
-    result = split_corpus(root, labelled_ids=set(gold) | set(held), write=not check)
-    for item in result.stale:
+    outcome = resplit(root, check=check, force=force)
+    for item in outcome.stale:
         err_console.print(
-            f"stale label {item['sent_id']}: text was {item['old_text']!r}, now {item['new_text']!r}",
+            cell(f"stale label {item['sent_id']}: text was {item['old_text']!r}, now {item['new_text']!r}"),
             soft_wrap=True,
-            markup=False,
         )
+    if outcome.refused is not None:
+        raise outcome.refused
+    result = outcome.result
     if check:
-        if result.changed:
-            raise StanceError(
-                f"{len(result.changed)} sentence(s) differ from the splitter's output, e.g. {result.changed[0]}",
-                path=root.sentences_file,
-            )
         console.print(f"sentence table up to date: {len(result.sentences)} sentences")
         return
-    if result.stale and not force:
-        raise StanceError(
-            f"{len(result.stale)} label(s) would go stale; nothing written (use --force to move them to "
-            "annotations/stale.jsonl)",
-            path=root.sentences_file,
-        )
-    moved = 0
-    if result.stale:
-        stale_ids = {item["sent_id"] for item in result.stale}
-        in_histories = sorted(stale_ids & set(held))
-        if in_histories:
-            names = sorted({name for sid in in_histories for name in held[sid]})
-            raise StanceError(
-                f"{len(in_histories)} stale label(s) are in annotator histories ({', '.join(names)}), e.g. "
-                f"{in_histories[0]}; --force only moves gold labels, so nothing was written",
-                path=root.annotators,
-            )
-        append_jsonl(
-            root.annotations / "stale.jsonl",
-            [
-                {**gold[i].to_dict(), "old_text": next(s["old_text"] for s in result.stale if s["sent_id"] == i)}
-                for i in sorted(stale_ids)
-            ],
-        )
-        write_labels(root.gold_file, [lab for sid, lab in gold.items() if sid not in stale_ids])
-        moved = len(stale_ids)
-        result = split_corpus(root, labelled_ids=set(), write=True)
     console.print(
         f"{len(result.sentences)} sentences, {len(result.changed)} changed"
-        + (f", {moved} stale gold label(s) moved to annotations/stale.jsonl" if moved else "")
+        + (f", {outcome.moved} stale gold label(s) moved to annotations/stale.jsonl" if outcome.moved else "")
     )
-
-
-def _annotator_labelled_ids(root: Root) -> dict[str, list[str]]:
-    """Sentence ids labelled in any annotator history, with who labelled them.
-
-    A re-split must not re-attach these either; histories are append-only,
-    so they are never rewritten here.
-    """
-    from stance.annotate.store import load_annotators
-
-    held: dict[str, list[str]] = {}
-    for name, labels in load_annotators(root).items():
-        for sid in labels:
-            held.setdefault(sid, []).append(name)
-    return held

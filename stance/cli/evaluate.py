@@ -23,6 +23,7 @@ from stance.cli._common import (
     print_tsv,
 )
 from stance.errors import StanceError
+from stance.richtext import cell
 
 if TYPE_CHECKING:
     from stance.evaluation.protocol import ProgressEvent
@@ -147,7 +148,7 @@ def evaluate_cmd(
         if test_file is None:
             split = article_split([row["article"] for row in rows], collection_of, train=train, test=test_set)
         else:
-            rows = rows_of_articles(rows, collection_of, train or "", option="--train")
+            rows = [dict(row) for row in rows_of_articles(rows, collection_of, train or "", option="--train")]
     test_rows = read_table(test_file, label_map=parse_label_map(label_map)) if test_file else None
     finder_rows = None
     if speaker_ablation:
@@ -204,8 +205,8 @@ def evaluate_cmd(
     if result.speaker_ablation:
         print_table(ablation_table(result))
     for warning in result.warnings:
-        err_console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
-    console.print(f"Report written to {out_dir} ({result.seconds:.0f} s)")
+        err_console.print(cell(("warning:", "yellow"), f" {warning}"), soft_wrap=True)
+    console.print(cell(f"Report written to {out_dir} ({result.seconds:.0f} s)"))
 
 
 def errors_cmd(
@@ -215,7 +216,6 @@ def errors_cmd(
     fmt: FormatOpt = None,
 ) -> None:
     """List misclassified sentences, most confident first: speaker, gold, prediction, previous sentence."""
-    from rich.markup import escape
     from rich.table import Table
 
     from stance.evaluation.mistakes import misclassified
@@ -235,12 +235,20 @@ def errors_cmd(
         table = Table(title=title, show_lines=True, show_header=False)
         table.add_column("error", ratio=1)
         for e in shown:
+            gold_style = STANCE_STYLE.get(e["gold"]) or ""
+            predicted_style = STANCE_STYLE.get(e["predicted"]) or ""
+            context = ("\n", (f"({e['context']})", "dim")) if e["context"] else ()
             table.add_row(
-                f"[bold]{e['sent_id']}[/]  {escape(e['speaker'] or '')}  gold "
-                f"[{STANCE_STYLE.get(e['gold'])}]{e['gold']}[/], {escape(e['model'])} said "
-                f"[{STANCE_STYLE.get(e['predicted'])}]{e['predicted']}[/] ({e['confidence']:.2f})\n"
-                + escape(e["text"])
-                + (f"\n[dim]({escape(e['context'])})[/]" if e["context"] else "")
+                cell(
+                    (str(e["sent_id"]), "bold"),
+                    f"  {e['speaker'] or ''}  gold ",
+                    (str(e["gold"]), gold_style),
+                    f", {e['model']} said ",
+                    (str(e["predicted"]), predicted_style),
+                    f" ({e['confidence']:.2f})\n",
+                    e["text"],
+                    *context,
+                )
             )
         print_table(table)
         return
@@ -249,14 +257,14 @@ def errors_cmd(
         table.add_column(column, no_wrap=column != "speaker")
     table.add_column("sentence (previous sentence)", ratio=1, min_width=40)
     for e in shown:
-        text = escape(e["text"]) + (f"\n[dim]({escape(e['context'])})[/]" if e["context"] else "")
+        context = ("\n", (f"({e['context']})", "dim")) if e["context"] else ()
         table.add_row(
-            escape(e["model"]),
-            str(e["sent_id"]),
-            escape(e["speaker"] or ""),
-            f"[{STANCE_STYLE.get(e['gold'])}]{e['gold']}[/]",
-            f"[{STANCE_STYLE.get(e['predicted'])}]{e['predicted']}[/]",
-            f"{e['confidence']:.2f}",
-            text,
+            cell(e["model"]),
+            cell(str(e["sent_id"])),
+            cell(e["speaker"] or ""),
+            cell(e["gold"], style=STANCE_STYLE.get(e["gold"]) or ""),
+            cell(e["predicted"], style=STANCE_STYLE.get(e["predicted"]) or ""),
+            cell(f"{e['confidence']:.2f}"),
+            cell(e["text"], *context),
         )
     print_table(table)

@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from stance.cli._common import STANCE_STYLE, console, get_root, new_app, print_json, print_table
 from stance.corpus.dataset import labelled_rows
 from stance.corpus.summary import label_stats
 from stance.errors import StanceError
+from stance.richtext import cell
 from stance.schema import ORIGINS, STANCES
 
 app = new_app("Look at the gold labels.")
@@ -43,5 +43,5 @@ def stats_cmd(
         for column in ("total", *STANCES):
             table.add_column(column, justify="right", style=STANCE_STYLE.get(column, ""))
         for name, counts in stats[key].items():
-            table.add_row(Text(name), *(str(counts[c]) for c in ("total", *STANCES)))  # names are not markup
+            table.add_row(cell(name), *(str(counts[c]) for c in ("total", *STANCES)))
         print_table(table)

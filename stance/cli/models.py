@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from stance.cli._common import FormatOpt, get_root, list_format, print_json, print_table, print_tsv
+from stance.richtext import cell
 
 
 def models_cmd(
@@ -36,7 +37,9 @@ def models_cmd(
     table.add_column("what", ratio=1)
     table.add_column("config", overflow="fold")  # a path: folded onto a second line, never cut
     for entry in catalog["models"]:
-        table.add_row(entry["name"], entry["summary"], _relative(entry["config"], root.path) or "(defaults)")
+        table.add_row(
+            cell(entry["name"]), cell(entry["summary"]), cell(_relative(entry["config"], root.path) or "(defaults)")
+        )
     print_table(table)
     if catalog["runs"]:
         runs = Table(title="trained runs")
@@ -45,7 +48,10 @@ def models_cmd(
             runs.add_column(column, no_wrap=True)
         for run in catalog["runs"]:
             runs.add_row(
-                _relative(run["path"], root.path), run["model"] or "", str(run.get("rows") or ""), run.get("date") or ""
+                cell(_relative(run["path"], root.path) or ""),
+                cell(run["model"] or ""),
+                cell(str(run.get("rows") or "")),
+                cell(run.get("date") or ""),
             )
         print_table(runs)
 

@@ -12,6 +12,7 @@ import typer
 
 from stance.cli._common import STANCE_STYLE, err_console, print_table
 from stance.errors import StanceError
+from stance.richtext import cell
 
 
 def predict_cmd(
@@ -121,7 +122,7 @@ def predict_cmd(
     if fmt == "table":
         _print_table(rows)
     elif output is not None:
-        err_console.print(f"{count} sentences -> {output}")
+        err_console.print(cell(f"{count} sentences -> {output}"))
     if fast:
         err_console.print(rescored_note(getattr(model, "rechecked", 0), count, getattr(model, "recheck_margin", 0.0)))
 
@@ -209,7 +210,6 @@ def _progress(total: int | None = None) -> Iterator[Callable[[int], None] | None
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
-    from rich.text import Text
 
     from stance.models.predict import PROBA_COLUMNS
 
@@ -225,10 +225,10 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     # Sentences are numbered from 0 everywhere, as in their ids (article:000) and `speakers show`.
     for number, row in enumerate(rows):
         stance = row["stance"]
-        cells: list[Any] = [str(row.get("index", number))]
+        cells: list[Any] = [cell(str(row.get("index", number)))]
         if show_speaker:
-            cells.append(Text(row.get("speaker") or ""))  # Text, not markup: input is data ("[IT]")
-        cells += [Text(row["text"]), Text(stance, style=STANCE_STYLE[stance])]
-        cells += [f"{row[c]:.2f}" for c in PROBA_COLUMNS]
+            cells.append(cell(row.get("speaker") or ""))
+        cells += [cell(row["text"]), cell(stance, style=STANCE_STYLE[stance])]
+        cells += [cell(f"{row[c]:.2f}") for c in PROBA_COLUMNS]
         table.add_row(*cells)
     print_table(table)

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from stance.cli._common import FormatOpt, console, get_root, list_format, new_app, print_json, print_table, print_tsv
 from stance.paths import Root
+from stance.richtext import cell
 from stance.schema import Sentence
 
 app = new_app("Find who says each sentence: evaluate the finder against gold, show an article's speakers.")
@@ -28,7 +29,7 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
         table.add_column(column, justify="left" if column == "article" else "right", overflow="fold")
     for row in result["articles"]:
         table.add_row(
-            row["article"],
+            cell(row["article"]),
             str(row["n"]),
             _pct(row["speaker_accuracy"]),
             _pct(row["type_accuracy"]),
@@ -38,7 +39,7 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
     table.add_row(
         "overall",
         str(overall["n"]),
-        f"[bold]{_pct(overall['speaker_accuracy'])}[/] ({overall['speaker_correct']}/{overall['n']})",
+        cell((_pct(overall["speaker_accuracy"]), "bold"), f" ({overall['speaker_correct']}/{overall['n']})"),
         _pct(overall["type_accuracy"]),
         _pct(overall["quoted_accuracy"]),
     )
@@ -72,7 +73,7 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
         matrix.add_column(column, justify="right" if column in ("sentences", "found") else "left", overflow="fold")
     for i, (label, row) in enumerate(zip(conf["labels"], conf["matrix"], strict=True)):
         others = [f"{conf['labels'][j]} ({v})" for j, v in enumerate(row) if v and j != i]
-        matrix.add_row(label, str(sum(row)), str(row[i]), ", ".join(others) or "·")
+        matrix.add_row(cell(label), str(sum(row)), str(row[i]), cell(", ".join(others) or "·"))
     print_table(matrix)
 
     shown = result["misses"][:misses] if misses >= 0 else result["misses"]
@@ -86,10 +87,10 @@ def _print_result(result: dict[str, Any], *, misses: int) -> None:
     table.add_column("evidence / text", ratio=3)
     for miss in shown:
         table.add_row(
-            miss["sent_id"],
-            miss["gold_speaker"],
-            f"[red]{miss['pred_speaker']}[/]",
-            f"[dim]{miss['evidence']}[/]\n{miss['text']}",
+            cell(miss["sent_id"]),
+            cell(miss["gold_speaker"]),
+            cell(miss["pred_speaker"], style="red"),
+            cell((miss["evidence"], "dim"), "\n", miss["text"]),
         )
     print_table(table)
 
@@ -104,8 +105,8 @@ def record_suggestions(root: Root, article: str, sentences: list[Sentence], *, t
     quoted = Counter(r["speaker"] for r in records if r["speaker_type"] != "author")
     found = ", ".join(f"{name} ({n})" for name, n in quoted.most_common(5)) or "none"
     attributed = f"{sum(quoted.values())}/{len(records)}"
-    console.print(f"suggested speakers: {attributed} sentences attributed to a source: {found}")
-    console.print(f"[dim]suggestions (not gold): {path}[/]")
+    console.print(cell(f"suggested speakers: {attributed} sentences attributed to a source: {found}"))
+    console.print(cell(f"suggestions (not gold): {path}", style="dim"))
 
 
 @app.command("evaluate")
@@ -170,7 +171,10 @@ def show_cmd(
         from stance.errors import StanceError
 
         raise StanceError("give an article id or --file PATH (one of them)")
-    title, records = attribute_file(file) if file is not None else attribute_article(get_root(ctx), article)
+    if file is not None:
+        title, records = attribute_file(file)
+    else:
+        title, records = attribute_article(get_root(ctx), str(article))
     if fmt == "json":
         print_json(records)
         return
@@ -178,7 +182,7 @@ def show_cmd(
         columns = list(dict.fromkeys(key for record in records for key in record))
         print_tsv(records, [c for c in columns if c != "text"] + ["text"])
         return
-    console.print(f"[bold]{title}[/]")
+    console.print(cell(title, style="bold"))
     table = Table(expand=True)
     table.add_column("#", justify="right", style="dim")
     table.add_column("¶", justify="right", style="dim")
@@ -186,10 +190,20 @@ def show_cmd(
     table.add_column("evidence", style="dim", ratio=1)
     table.add_column("text", ratio=3)
     for r in records:
-        speaker = r["speaker"] if r["speaker"] != "author" else "[dim]author[/]"
-        if r.get("gold_speaker") is not None and r["gold_speaker"].casefold() != r["speaker"].casefold():
-            speaker += f"\n[red]gold: {r['gold_speaker']}[/]"
+        gold = r.get("gold_speaker")
+        speaker = cell(
+            r["speaker"] if r["speaker"] != "author" else ("author", "dim"),
+            *(
+                ("\n", (f"gold: {gold}", "red"))
+                if gold is not None and gold.casefold() != r["speaker"].casefold()
+                else ()
+            ),
+        )
         table.add_row(
-            str(r["index"]), str(r["paragraph"]), speaker, f"{r['evidence']} ({r['confidence']:.2f})", r["text"]
+            str(r["index"]),
+            str(r["paragraph"]),
+            speaker,
+            cell(f"{r['evidence']} ({r['confidence']:.2f})"),
+            cell(r["text"]),
         )
     print_table(table)

@@ -9,6 +9,7 @@ import typer
 
 from stance.cli._common import console, err_console, get_root, print_json
 from stance.errors import StanceError
+from stance.richtext import cell
 
 
 def dir_size(path: Path) -> int:
@@ -59,10 +60,10 @@ def train_cmd(
     run_dir = out or root.models / model
     rank, world = distributed.rank(), distributed.world_size()
     where = f"rank {rank}/{world}: " if world > 1 else ""
-    err_console.print(f"{where}training [bold]{model}[/] on {len(rows)} sentences ({source}) -> {run_dir}")
+    err_console.print(cell(f"{where}training ", (model, "bold"), f" on {len(rows)} sentences ({source}) -> {run_dir}"))
     run_dir = train_model(model, rows, out_dir=run_dir, config=resolved, seed=seed, data_source=source, progress=True)
     if not distributed.is_main_process():
-        err_console.print(f"{where}done; rank 0 writes {run_dir}")
+        err_console.print(cell(f"{where}done; rank 0 writes {run_dir}"))
         return
     meta = json.loads((run_dir / META).read_text(encoding="utf-8"))
     meta["size_bytes"] = dir_size(run_dir)

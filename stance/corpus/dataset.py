@@ -7,7 +7,9 @@ the same rows in a Hugging Face ``Dataset`` for training and evaluation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from stance.corpus.articles import load_articles, load_sentences
@@ -95,3 +97,20 @@ def rows_to_dataset(rows: list[dict[str, Any]]) -> datasets.Dataset:
 def load_dataset(root: Root, *, articles: Iterable[str] | None = None, origin: str | None = None) -> datasets.Dataset:
     """The labelled corpus as a ``datasets.Dataset`` (see :func:`labelled_rows`)."""
     return rows_to_dataset(labelled_rows(root, articles=articles, origin=origin))
+
+
+#: The fields of a row that a model sees or is scored on, in the order they are hashed.
+FINGERPRINT_FIELDS = ("sent_id", "text", "context", "speaker", "stance")
+
+
+def fingerprint(rows: Sequence[Mapping[str, Any]]) -> str:
+    """sha256 of the rows as models see them (:data:`FINGERPRINT_FIELDS`, in row order).
+
+    One function for ``meta.json`` of a trained run and ``report.json`` of an
+    evaluation, so a report's training rows can be matched to a saved model.
+    """
+    digest = hashlib.sha256()
+    for row in rows:
+        record = [row.get(k) for k in FINGERPRINT_FIELDS]
+        digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+    return digest.hexdigest()

@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 #: Whole paragraphs that are website furniture, not article text.
 FURNITURE: tuple[re.Pattern[str], ...] = tuple(
@@ -143,7 +144,7 @@ def clean_paragraphs(raw: str) -> list[tuple[int, int, int]]:
 
 
 @lru_cache(maxsize=1)
-def _segmenter():  # type: ignore[no-untyped-def]
+def _segmenter() -> Any:
     import pysbd
 
     return pysbd.Segmenter(language="en", clean=False)

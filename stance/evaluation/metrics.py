@@ -61,7 +61,7 @@ def f1_from_confusion(cm: np.ndarray) -> np.ndarray:
     return f1
 
 
-def scores_from_confusion(cm: np.ndarray, *, classes: Sequence[str] = STANCES) -> dict[str, np.ndarray | float]:
+def scores_from_confusion(cm: np.ndarray, *, classes: Sequence[str] = STANCES) -> dict[str, Any]:
     """Accuracy, macro-F1 and F_avg from one or a stack of confusion matrices."""
     cm = np.asarray(cm, dtype=float)
     total = cm.sum(axis=(-2, -1))

@@ -42,22 +42,22 @@ record, because the headline scores pool the folds.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
+from stance.corpus.dataset import fingerprint
 from stance.errors import StanceError
 from stance.evaluation import metrics, stats
 from stance.evaluation.results import AblationResult, AblationScore, EvaluationResult, ModelResult
 from stance.evaluation.splits import ArticleSplit, Fold, article_subsample, kfold, leave_one_article_out
 from stance.models.baselines import REFERENCES, ReferenceModel
+from stance.models.common import labels_from_proba
 from stance.schema import STANCES
 
 __all__ = [
@@ -86,6 +86,10 @@ ABLATION_VARIANTS: tuple[tuple[str, bool, str | None], ...] = (
 )
 
 
+#: A reference row (majority, random), a model created from the registry, or a saved run directory.
+SpecKind = Literal["reference", "registry", "saved"]
+
+
 @dataclass
 class ModelSpec:
     """What to evaluate: a registry model with its config, a reference row or a saved run.
@@ -98,7 +102,7 @@ class ModelSpec:
     """
 
     name: str
-    kind: str  # "reference" | "registry" | "saved"
+    kind: SpecKind
     config: dict[str, Any] = field(default_factory=dict)
     run_dir: str | None = None
     model: str | None = None
@@ -179,15 +183,6 @@ class CVRun:
     seconds: float
     #: Mean number of training articles per fold.
     train_articles: float = 0.0
-
-
-def fingerprint(rows: Sequence[Mapping[str, Any]]) -> str:
-    """sha256 of what a model sees and is scored on, so two reports can be compared."""
-    digest = hashlib.sha256()
-    for row in rows:
-        record = [row.get(k) for k in ("sent_id", "text", "context", "speaker", "stance")]
-        digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
-    return digest.hexdigest()
 
 
 def resolve_models(
@@ -369,7 +364,7 @@ def run_job(
     if fixed:
         from stance.models import registry
 
-        model = registry.load_model(spec.run_dir)
+        model = registry.load_model(str(spec.run_dir))
         train_idx: tuple[int, ...] = ()
     else:
         train_idx = fold.train
@@ -382,10 +377,6 @@ def run_job(
     if proba.shape != (len(test), len(STANCES)):
         raise StanceError(f"model {spec.name!r} returned probabilities of shape {proba.shape}")
     return JobOutput(proba, len(train_idx), len({rows[i].get("article") for i in train_idx}))
-
-
-def _labels(proba: np.ndarray) -> list[str]:
-    return [STANCES[int(i)] for i in proba.argmax(axis=1)]
 
 
 def cross_validate(
@@ -402,7 +393,7 @@ def cross_validate(
         fold_proba, n_train = outputs[job].proba, outputs[job].n_train
         proba[list(fold.test)] = fold_proba
         gold = [test_y[i] for i in fold.test]
-        scored = metrics.evaluate_predictions(gold, _labels(fold_proba))
+        scored = metrics.evaluate_predictions(gold, labels_from_proba(fold_proba))
         record = {"fold": fold.name, "n_train": n_train, "n_test": len(fold.test)}
         record.update({k: scored[k] for k in metrics.HEADLINE})
         missing = metrics.missing_classes(gold)
@@ -412,7 +403,7 @@ def cross_validate(
     proba = proba[plan.positions]
     seconds = sum(outputs[job].seconds for job in jobs)
     articles = float(np.mean([outputs[job].n_train_articles for job in jobs]))
-    return CVRun(_labels(proba), proba, fold_records, round(seconds, 3), articles)
+    return CVRun(labels_from_proba(proba), proba, fold_records, round(seconds, 3), articles)
 
 
 def score(

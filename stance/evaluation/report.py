@@ -62,10 +62,11 @@ from rich.table import Table
 from stance import __version__
 from stance.evaluation.results import EvaluationResult
 from stance.io.jsonl import atomic_write_text, write_jsonl
+from stance.richtext import cell
+from stance.schema import STANCES
 
 if TYPE_CHECKING:
     from stance.evaluation.protocol import ProgressEvent
-from stance.schema import STANCES
 
 SCHEMA = "stance-evaluation/1"
 METRIC_LABELS = {"accuracy": "Accuracy", "macro_f1": "Macro-F1", "f_avg": "F_avg"}
@@ -260,7 +261,7 @@ def ablation_table(result: EvaluationResult) -> Table:
         table.add_column(f"{METRIC_LABELS[metric]} [95% CI]", justify="right")
     for name, variants in ablation["models"].items():
         for v in variants:
-            table.add_row(name, v["variant"], *(_ci_short(v[k], v["ci"][k]) for k in ("macro_f1", "f_avg")))
+            table.add_row(cell(name), v["variant"], *(_ci_short(v[k], v["ci"][k]) for k in ("macro_f1", "f_avg")))
     return table
 
 
@@ -280,7 +281,7 @@ def scores_table(result: EvaluationResult) -> Table:
             mean, sd = m.seed_summary["macro_f1"]
             cells.append(f"{mean:.3f} ± {sd:.3f}")
         cells.append(duration(m.all_seconds))
-        table.add_row(m.name, *cells, style="dim" if m.kind == "reference" else None)
+        table.add_row(cell(m.name), *cells, style="dim" if m.kind == "reference" else None)
     return table
 
 
@@ -291,8 +292,8 @@ def comparisons_table(result: EvaluationResult) -> Table:
         table.add_column(column, justify="left" if column in ("A", "B") else "right")
     for c in result.comparisons:
         table.add_row(
-            c["a"],
-            c["b"],
+            cell(c["a"]),
+            cell(c["b"]),
             f"{c['difference']:+.3f} [{c['ci_low']:+.2f}, {c['ci_high']:+.2f}]",
             _p(c["p_holm"]),
             _p(c["mcnemar_p_holm"]),

@@ -87,7 +87,7 @@ def paired_comparison(
     groups: Sequence[str] | None = None,
     confidence: float = 0.95,
     classes: Sequence[str] = STANCES,
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Difference B - A in ``metric``: paired bootstrap CI, approximate-randomisation p-value."""
     true = encode(y_true, classes=classes)
     a = encode(pred_a, classes=classes, what="prediction")

@@ -2,17 +2,19 @@
 
 A score means little without the floor it stands on: on a corpus where most
 sentences are neutral, "always neutral" already has a high accuracy and a
-low macro-F1. Both keep the :class:`~stance.models.base.StanceModel`
-contract so the evaluation treats them like any other model; they are not in
-the model registry because nobody should train or ship them.
+low macro-F1. Both are a :class:`~stance.models.base.Predictor` with
+``fit``, which is all the evaluation asks of a model; they are not in the
+model registry, and have no ``save`` or ``load``, because nobody should ship
+them.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stance.errors import StanceError
 from stance.models.base import Rows
+from stance.models.common import labels_from_proba
 from stance.schema import STANCES
 
 if TYPE_CHECKING:
@@ -42,6 +44,8 @@ class ReferenceModel:
     def predict_proba(self, rows: Rows) -> np.ndarray:
         import numpy as np
 
+        if self._dummy is None:
+            raise StanceError("the model is not trained yet")
         proba = self._dummy.predict_proba([[0]] * len(rows))
         out = np.zeros((len(rows), len(STANCES)))
         for column, label in enumerate(self._dummy.classes_):
@@ -49,11 +53,4 @@ class ReferenceModel:
         return out
 
     def predict(self, rows: Rows) -> list[str]:
-        return [STANCES[int(i)] for i in self.predict_proba(rows).argmax(axis=1)]
-
-    def save(self, run_dir: Path) -> None:  # pragma: no cover - reference rows are never saved
-        raise NotImplementedError("reference models are not saved")
-
-    @classmethod
-    def load(cls, run_dir: Path) -> ReferenceModel:  # pragma: no cover
-        raise NotImplementedError("reference models are not saved")
+        return labels_from_proba(self.predict_proba(rows))

@@ -16,9 +16,10 @@ def model_catalog(root: Root) -> dict[str, Any]:
     """Registered models (name, one-line summary, config file) and saved runs under ``models/``."""
     models = []
     for name in available():
-        doc = (model_class(name).__doc__ or "").strip().splitlines()
         path = config_file(name, root)
-        models.append({"name": name, "summary": doc[0] if doc else "", "config": str(path) if path.is_file() else None})
+        models.append(
+            {"name": name, "summary": model_class(name).description, "config": str(path) if path.is_file() else None}
+        )
     runs = []
     if root.models.is_dir():
         for marker in sorted(root.models.glob(f"*/{MARKER}")):

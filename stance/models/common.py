@@ -287,6 +287,8 @@ class ModelBase:
     """Config, seed and ``predict`` shared by the concrete models."""
 
     name: str = ""
+    #: One line for the model card and ``stance models``: what the model is.
+    description: str = ""
     #: The allowed config keys with their default values (the schema of models/<name>.toml).
     defaults: dict[str, Any] = {}
 

@@ -65,10 +65,10 @@ def trainer_scratch(prefix: str = "stance-train-") -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
             yield scratch
         return
-    scratch = Path(tempfile.gettempdir()) / f"{prefix}{run_id()}"
-    scratch.mkdir(parents=True, exist_ok=True)
+    shared = Path(tempfile.gettempdir()) / f"{prefix}{run_id()}"
+    shared.mkdir(parents=True, exist_ok=True)
     try:
-        yield str(scratch)
+        yield str(shared)
     finally:
         if is_main_process():
-            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.rmtree(shared, ignore_errors=True)

@@ -33,9 +33,6 @@ from stance.models.common import (
     full_proba,
     one_thread,
     pick_device,
-    read_marker,
-    require_files,
-    write_marker,
 )
 
 if TYPE_CHECKING:
@@ -81,6 +78,7 @@ class EmbeddingModel(ModelBase):
     """MiniLM sentence embeddings (frozen) -> logistic regression."""
 
     name = "embeddings"
+    description = "frozen all-MiniLM-L6-v2 sentence embeddings with a class-balanced logistic regression"
     defaults: dict[str, Any] = {
         "base_model": "",
         "use_speaker": False,
@@ -144,19 +142,13 @@ class EmbeddingModel(ModelBase):
 
     def save(self, run_dir: Path) -> None:
         """Write the head (``head.skops``) and the marker naming the encoder."""
-        if self.head is None:
-            raise StanceError("the model is not trained yet")
-        skops_io.dump(self.head, Path(run_dir) / HEAD)
-        write_marker(Path(run_dir), self.name, self.config, self.seed)
+        skops_io.save_run(run_dir, HEAD, self.head, self)
 
     @classmethod
     def load(cls, run_dir: Path) -> EmbeddingModel:
         """Rebuild the head, refusing any type outside :data:`TRUSTED`; the encoder loads on first use."""
-        run_dir = Path(run_dir)
-        marker = read_marker(run_dir)
-        require_files(run_dir, [HEAD])
-        model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
         from sklearn.linear_model import LogisticRegression
 
-        model.head = skops_io.load(run_dir / HEAD, TRUSTED, expected=LogisticRegression)
+        model, head = skops_io.load_run(cls, run_dir, HEAD, TRUSTED, expected=LogisticRegression)
+        model.head = head
         return model

@@ -27,7 +27,7 @@ import shutil
 import tempfile
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from stance.errors import StanceError
 from stance.models.base import Rows
@@ -47,7 +47,9 @@ if TYPE_CHECKING:
 CACHE = "onnx"
 FLOAT_FILE = "model.onnx"
 INT8_FILE = "model.int8.onnx"
-FILES = {"float32": FLOAT_FILE, "int8": INT8_FILE}
+#: The two graphs: the weights as trained, and dynamically quantised.
+Precision = Literal["float32", "int8"]
+FILES: dict[str, str] = {"float32": FLOAT_FILE, "int8": INT8_FILE}
 STAMP = "stamp.json"
 OPSET = 17
 
@@ -230,7 +232,7 @@ def cache_folder(run_dir: str | Path) -> Path:
     return _cache_folder(Path(run_dir), weights_stamp(Path(run_dir)))
 
 
-def cached_onnx(run_dir: str | Path, precision: str = "float32") -> Path:
+def cached_onnx(run_dir: str | Path, precision: Precision = "float32") -> Path:
     """The ONNX file of ``run_dir`` in ``precision`` (float32 or int8), built on first use.
 
     The cache is keyed on the weights' content (:func:`weights_stamp`): a
@@ -255,12 +257,17 @@ def cached_int8(run_dir: str | Path) -> Path:
 
 
 class FastTransformer(ModelBase):
-    """A saved transformer run through ONNX Runtime, float32 or int8 (prediction only)."""
+    """A saved transformer run through ONNX Runtime, float32 or int8.
+
+    A :class:`~stance.models.base.Predictor` only: it is a cache of a run
+    directory, so it neither trains nor saves (train and save the PyTorch
+    model; :func:`load_onnx` / :func:`load_fast` build this from the run).
+    """
 
     name = "transformer"
 
     def __init__(
-        self, config: dict[str, Any], session: Any, tokenizer: Any, *, seed: int = 0, precision: str = "int8"
+        self, config: dict[str, Any], session: Any, tokenizer: Any, *, seed: int = 0, precision: Precision = "int8"
     ) -> None:
         super().__init__(config, seed=seed)
         self.precision = precision
@@ -275,16 +282,6 @@ class FastTransformer(ModelBase):
         self.recheck_margin = 0.0
         #: Rows re-scored by ``recheck`` so far (reported by the benchmark).
         self.rechecked = 0
-
-    def fit(self, train: Rows, *, validation: Rows | None = None) -> dict[str, Any]:
-        raise StanceError("the --fast model only predicts; train with `stance train transformer`")
-
-    def save(self, run_dir: Path) -> None:
-        raise StanceError("the ONNX model is a cache of a run directory; save the PyTorch model instead")
-
-    @classmethod
-    def load(cls, run_dir: Path) -> FastTransformer:
-        return load_fast(run_dir)
 
     def _pad(self, encodings: list[Any]) -> dict[str, np.ndarray]:
         """One batch as the graph's int64 inputs, padded to its longest row on the tokenizer's padding side."""
@@ -325,7 +322,7 @@ class FastTransformer(ModelBase):
             top_two = np.sort(out, axis=1)[:, -2:]
             (uncertain,) = np.nonzero(top_two[:, 1] - top_two[:, 0] < self.recheck_margin)
             if len(uncertain):
-                out[uncertain] = self.recheck.predict_proba([rows[i] for i in uncertain])
+                out[uncertain] = self.recheck.predict_proba([rows[int(i)] for i in uncertain])
                 self.rechecked += len(uncertain)
         return out
 
@@ -366,7 +363,7 @@ def _env_threads() -> int | None:
         return None
 
 
-def load_onnx(run_dir: str | Path, precision: str = "float32", *, threads: int | None = None) -> FastTransformer:
+def load_onnx(run_dir: str | Path, precision: Precision = "float32", *, threads: int | None = None) -> FastTransformer:
     """The transformer saved in ``run_dir`` as an ONNX Runtime session in ``precision`` (float32 or int8)."""
     import onnxruntime
 

@@ -24,7 +24,8 @@ from typing import IO, Any
 
 from stance.errors import StanceError
 from stance.io.rows import iter_records
-from stance.models.base import StanceModel
+from stance.models.base import Predictor
+from stance.models.common import labels_from_proba
 from stance.schema import STANCES
 
 OUTPUT_FORMATS = ("jsonl", "csv", "table")
@@ -96,7 +97,7 @@ def _chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[
 
 
 def predict_records(
-    model: StanceModel,
+    model: Predictor,
     records: Iterable[dict[str, Any]],
     *,
     chunk_size: int = CHUNK,
@@ -109,11 +110,11 @@ def predict_records(
     """
     for chunk in _chunks(records, chunk_size):
         proba = model.predict_proba(chunk)
-        for source, scores in zip(chunk, proba, strict=True):
+        for source, scores, label in zip(chunk, proba, labels_from_proba(proba), strict=True):
             record = dict(source)
             if "stance" in record and "input_stance" not in record:
                 record["input_stance"] = record.pop("stance")
-            record["stance"] = STANCES[int(scores.argmax())]
+            record["stance"] = label
             for column, value in zip(PROBA_COLUMNS, scores, strict=True):
                 record[column] = round(float(value), 6)
             yield record
@@ -130,7 +131,7 @@ def gpu_visible() -> bool:
 
 def load_predictor(
     model_dir: str | Path, *, engine: str = "auto", fast: bool = False, fast_margin: float | None = None
-) -> StanceModel:
+) -> Predictor:
     """The saved model in ``model_dir``, ready to predict, on the engine asked for.
 
     ``auto`` runs a transformer through ONNX Runtime in float32 when it would

@@ -47,7 +47,7 @@ def _unknown(name: str) -> StanceError:
     return StanceError(f"Can't find {name!r}. Available names: {', '.join(MODELS)}")
 
 
-def model_class(name: str) -> type:
+def model_class(name: str) -> type[StanceModel]:
     """The class registered under ``name`` (imports its module now)."""
     if name not in MODELS:
         raise _unknown(name)

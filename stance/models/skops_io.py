@@ -12,9 +12,12 @@ import json
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from stance.errors import StanceError
+from stance.models.common import ModelBase, read_marker, require_files, write_marker
+
+M = TypeVar("M", bound=ModelBase)
 
 
 def schema_types(path: Path) -> set[str]:
@@ -76,3 +79,29 @@ def load(path: Path, trusted: Sequence[str], expected: type | None = None) -> An
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StanceError(f"malformed skops file ({type(exc).__name__}: {reason})", path=path) from None
     return obj
+
+
+def save_run(run_dir: Path, filename: str, estimator: Any, model: ModelBase) -> None:
+    """Save a model whose learned part is one scikit-learn ``estimator``: ``filename`` plus the marker.
+
+    The tfidf pipeline and the embeddings head are both this; one function
+    keeps their run directories alike.
+    """
+    if estimator is None:
+        raise StanceError("the model is not trained yet")
+    dump(estimator, Path(run_dir) / filename)
+    write_marker(Path(run_dir), model.name, model.config, model.seed)
+
+
+def load_run(
+    cls: type[M], run_dir: Path, filename: str, trusted: Sequence[str], expected: type | None = None
+) -> tuple[M, Any]:
+    """A model of class ``cls`` with its saved config and seed, and its estimator (``trusted`` types only).
+
+    ``expected`` is passed to :func:`load`: the estimator must be a fitted one of that type.
+    """
+    run_dir = Path(run_dir)
+    marker = read_marker(run_dir)
+    require_files(run_dir, [filename])
+    model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
+    return model, load(run_dir / filename, trusted, expected=expected)

@@ -25,11 +25,8 @@ from stance.models.common import (
     class_counts,
     full_proba,
     one_thread,
-    read_marker,
-    require_files,
     row_text,
     str_field,
-    write_marker,
 )
 
 if TYPE_CHECKING:
@@ -87,6 +84,7 @@ class TfidfModel(ModelBase):
     """Word + char TF-IDF (and optionally speaker and context words) -> logistic regression."""
 
     name = "tfidf"
+    description = "word and character n-gram TF-IDF features with a class-balanced logistic regression (scikit-learn)"
     defaults: dict[str, Any] = {
         "use_speaker": False,
         "use_context": False,
@@ -239,19 +237,13 @@ class TfidfModel(ModelBase):
 
     def save(self, run_dir: Path) -> None:
         """Write ``model.skops`` and the marker."""
-        if self.pipeline is None:
-            raise StanceError("the model is not trained yet")
-        skops_io.dump(self.pipeline, Path(run_dir) / WEIGHTS)
-        write_marker(Path(run_dir), self.name, self.config, self.seed)
+        skops_io.save_run(run_dir, WEIGHTS, self.pipeline, self)
 
     @classmethod
     def load(cls, run_dir: Path) -> TfidfModel:
         """Rebuild a saved model, refusing any type outside :data:`TRUSTED`."""
-        run_dir = Path(run_dir)
-        marker = read_marker(run_dir)
-        require_files(run_dir, [WEIGHTS])
-        model = cls(marker.get("config", {}), seed=int(marker.get("seed", 0)))
         from sklearn.pipeline import Pipeline
 
-        model.pipeline = skops_io.load(run_dir / WEIGHTS, TRUSTED, expected=Pipeline)
+        model, pipeline = skops_io.load_run(cls, run_dir, WEIGHTS, TRUSTED, expected=Pipeline)
+        model.pipeline = pipeline
         return model

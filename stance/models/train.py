@@ -10,7 +10,6 @@ the end, so a crash never leaves a half-saved model where a good one was.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from stance import __version__
+from stance.corpus.dataset import fingerprint
 from stance.errors import StanceError
 from stance.io.jsonl import atomic_write_text
 from stance.models import registry
@@ -35,15 +35,6 @@ from stance.schema import STANCES
 META = "meta.json"
 CARD = "README.md"
 PACKAGES = ("numpy", "scikit-learn", "skops", "torch", "transformers", "sentence-transformers", "datasets")
-
-
-def fingerprint(rows: Sequence[Mapping[str, Any]]) -> str:
-    """sha256 of what a model can see of the rows (text, speaker, context, stance), in order."""
-    digest = hashlib.sha256()
-    for row in rows:
-        record = [row.get("text"), row.get("speaker"), row.get("context"), row.get("stance")]
-        digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
-    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
@@ -160,11 +151,6 @@ def train_model(
 
 
 LIBRARY = {"tfidf": "sklearn", "embeddings": "sentence-transformers", "transformer": "transformers"}
-DESCRIPTION = {
-    "tfidf": "word and character n-gram TF-IDF features with a class-balanced logistic regression (scikit-learn)",
-    "embeddings": "frozen all-MiniLM-L6-v2 sentence embeddings with a class-balanced logistic regression",
-    "transformer": "a transformer fine-tuned for sequence classification with a class-weighted loss",
-}
 
 
 def _yaml(value: Any) -> str:
@@ -227,7 +213,7 @@ def model_card(meta: Mapping[str, Any]) -> str:
 # stance-{name}
 
 Predicts the stance toward offshoring (`pro`, `anti`, `neutral`) of a sentence
-from a news article: {DESCRIPTION.get(name, name)}. Trained with the `stance`
+from a news article: {registry.model_class(name).description or name}. Trained with the `stance`
 toolkit (`stance train {name}`).
 
 ## Intended use

@@ -120,6 +120,7 @@ class TransformerModel(ModelBase):
     """A sequence classifier fine-tuned from a pretrained encoder."""
 
     name = "transformer"
+    description = "a transformer fine-tuned for sequence classification with a class-weighted loss"
     defaults: dict[str, Any] = {
         "base_model": "",
         "use_speaker": False,
@@ -219,6 +220,7 @@ class TransformerModel(ModelBase):
                 per_device_train_batch_size=int(self.config["batch_size"]),
                 per_device_eval_batch_size=int(self.config["eval_batch_size"]),
                 weight_decay=float(self.config["weight_decay"]),
+                # Below 1, a share of all training steps: transformers >= 5 (pyproject requires it).
                 warmup_steps=float(self.config["warmup"]),
                 lr_scheduler_type="linear",
                 eval_strategy="epoch" if val_set is not None else "no",

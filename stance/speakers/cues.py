@@ -147,7 +147,9 @@ def starts_with_quote(text: str) -> bool:
 
 def _split_commas(text: str) -> list[str]:
     """Split on commas that are not inside parentheses."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1

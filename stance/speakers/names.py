@@ -467,8 +467,8 @@ class EntityBook:
         if len(words) > 1 and words[0][:1].isupper() and words[0].lower() not in ORG_WORDS:
             # "ABBEY National" in an article that otherwise says "Abbey": the article's short name
             alone = re.findall(rf"\b{re.escape(words[0])}\b(?!\s+{re.escape(words[1])})", self.text, re.IGNORECASE)
-            full = re.findall(rf"\b{re.escape(name)}\b", self.text, re.IGNORECASE)
-            if len(alone) > len(full):
+            whole = re.findall(rf"\b{re.escape(name)}\b", self.text, re.IGNORECASE)
+            if len(alone) > len(whole):
                 return Counter(alone).most_common(1)[0][0]
         # a short form used elsewhere in the article ("BT Group" -> "BT")
         head = name.split()[0] if name.split() else name

@@ -36,7 +36,7 @@ from stance.evaluation.tweeteval.readers import (
     tweeteval_targets,
 )
 from stance.models.baselines import REFERENCES, ReferenceModel
-from stance.schema import STANCES
+from stance.models.common import labels_from_proba
 
 #: Published TweetEval stance test scores (leaderboard, percent).
 PUBLISHED: dict[str, float] = {
@@ -178,10 +178,6 @@ def _fit_predict(name: str, config: Mapping[str, Any], seed: int, train, val, te
     return np.asarray(model.predict_proba(test), dtype=float), model
 
 
-def _labels(proba: np.ndarray) -> list[str]:
-    return [STANCES[int(i)] for i in proba.argmax(axis=1)]
-
-
 def run_benchmark(
     splits: Splits,
     names: Sequence[str],
@@ -217,17 +213,19 @@ def run_benchmark(
                 raise StanceError(f"target {target!r} has no train or no test rows")
             chosen, val_score = dict(base), None
             if grid and val:
-                best = None
+                best: tuple[float, dict[str, Any]] | None = None
                 for values in product(*grid.values()):
                     candidate = {**base, **dict(zip(grid, values, strict=True))}
                     proba, _ = _fit_predict(name, candidate, seed, train, None, val)
-                    score = metrics.f_avg([r["stance"] for r in val], _labels(proba))
+                    score = metrics.f_avg([r["stance"] for r in val], labels_from_proba(proba))
                     if best is None or score > best[0]:
                         best = (score, candidate)
+                if best is None:
+                    raise StanceError("the tuning grid has no values to try")
                 val_score, chosen = best
             proba, _ = _fit_predict(name, chosen, seed, train, val, test)
             y = [r["stance"] for r in test]
-            pred = _labels(proba)
+            pred = labels_from_proba(proba)
             scored = metrics.evaluate_predictions(y, pred)
             per_target[target] = {
                 "official": round(100 * scored["f_avg"], 2),

@@ -7,6 +7,8 @@ from typing import Any
 
 from rich.table import Table
 
+from stance.richtext import cell
+
 
 def _ranked(result: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
     """Published and our scores, best first; the flag marks ours."""
@@ -23,9 +25,9 @@ def results_table(result: Mapping[str, Any]) -> Table:
     for name, score, ours in _ranked(result):
         if ours:
             m = result["models"][name.removeprefix("stance ")]
-            table.add_row(name, f"{score:.1f}", f"{m['macro_f1']:.1f}", f"{m['seconds']:.0f} s", style="bold")
+            table.add_row(cell(name), f"{score:.1f}", f"{m['macro_f1']:.1f}", f"{m['seconds']:.0f} s", style="bold")
         else:
-            table.add_row(name, f"{score:.1f}", "", "", style="dim")
+            table.add_row(cell(name), f"{score:.1f}", "", "", style="dim")
     return table
 
 
@@ -34,9 +36,9 @@ def targets_table(result: Mapping[str, Any]) -> Table:
     table = Table(title="Per target (official metric on that target's test tweets)")
     table.add_column("Target")
     for name in result["models"]:
-        table.add_column(name, justify="right")
+        table.add_column(cell(name), justify="right")
     for label, cells in _target_rows(result):
-        table.add_row(label, *cells)
+        table.add_row(cell(label), *cells)
     return table
 
 
