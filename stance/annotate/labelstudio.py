@@ -135,15 +135,15 @@ def read(path: Path, *, on_disagreement: str = "refuse") -> list[Record]:
             tasks.setdefault(key, []).append((number, row))
     for rows in tasks.values():
         number, row = rows[0]
-        answers = [_min_answer(r, n) for n, r in rows]
-        answers = [a for a in answers if a is not None]
+        found = [_min_answer(r, n) for n, r in rows]
+        answers = [a for a in found if a is not None]
         records.append((number, _choose(answers, row.get("sent_id"), row.get(EXPORTED_FIELD), path, on_disagreement)))
     return sorted(records, key=lambda r: r[0])
 
 
 def _from_task(task: dict[str, Any], path: Path, number: int, policy: str) -> Any:
-    data = task.get("data") if isinstance(task.get("data"), dict) else {}
-    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    data: dict[str, Any] = task["data"] if isinstance(task.get("data"), dict) else {}
+    meta: dict[str, Any] = task["meta"] if isinstance(task.get("meta"), dict) else {}
     answers = []
     for annotation in task.get("annotations") or []:
         if not isinstance(annotation, dict) or annotation.get("was_cancelled"):

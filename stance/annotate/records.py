@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from stance.errors import StanceError
 
@@ -22,7 +22,7 @@ EXPORTED = "exported"
 DISAGREEMENT = "disagreement"
 
 # (record number, fields | None for "no label here" | EXPORTED | DISAGREEMENT | the problem found reading it)
-Outcome = "dict[str, Any] | StanceError | str | None"
+Outcome: TypeAlias = "dict[str, Any] | StanceError | str | None"
 Record = tuple[int, Outcome]
 
 

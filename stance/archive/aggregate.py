@@ -65,6 +65,12 @@ def _records(connection: Any, query: str) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
+def _count(connection: Any, query: str) -> int:
+    """The one number a ``SELECT count(...)`` returns (an aggregate always gives one row)."""
+    (count,) = connection.execute(query).fetchone()
+    return int(count)
+
+
 def write_trend_chart(by_year: Sequence[dict[str, Any]], speakers: Sequence[str], path: Path, *, title: str) -> Path:
     """One panel per top speaker: the share of its pro and anti sentences per year (dot size = sentences)."""
     import matplotlib
@@ -138,8 +144,8 @@ def archive_actors(
             "by_year_csv": _copy_csv(connection, _query(("year",)), out / "actors_by_year.csv"),
             "by_outlet_csv": _copy_csv(connection, _query(("outlet",)), out / "actors_by_outlet.csv"),
         }
-        (total,) = connection.execute("SELECT count(*) FROM sentences").fetchone()
-        (articles,) = connection.execute("SELECT count(DISTINCT article) FROM sentences").fetchone()
+        total = _count(connection, "SELECT count(*) FROM sentences")
+        articles = _count(connection, "SELECT count(DISTINCT article) FROM sentences")
     finally:
         connection.close()
     speakers = [r["speaker"] for r in table[:top]]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +163,7 @@ def ray_blocks(
     model_engine: str,
     max_chars: int,
     options: RayOptions,
-) -> Iterator[BlockResult]:
+) -> Generator[BlockResult, None, None]:
     """The pending ``blocks`` through Ray Data, yielded block by block in order."""
     import_ray()
     if options.workers < 1:

@@ -13,7 +13,7 @@ cluster.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,7 @@ def analyse_block(archive: Path, block: Block, *, max_chars: int, predictor: Any
 
 def local_blocks(
     archive: Path, blocks: Sequence[Block], *, model_dir: Path, model_engine: str, max_chars: int
-) -> Iterator[BlockResult]:
+) -> Generator[BlockResult, None, None]:
     """The one-process engine: load the model once, then one block at a time."""
     from stance.models.predict import load_predictor
 

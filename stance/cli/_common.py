@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.segment import Segment
@@ -68,13 +67,14 @@ STANCE_STYLE = {"pro": "green", "anti": "red", "neutral": "bright_black", None: 
 class StanceGroup(TyperGroup):
     """A Typer group whose commands report user errors in one line and whose help reads whole."""
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    # click types as Any: recent typer vendors its own click (typer._click), older typer uses click.
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             tidy_command(command, ctx)
         return command
 
-    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+    def get_params(self, ctx: Any) -> Any:
         tidy_command(self)
         params = super().get_params(ctx)
         for param in params:  # with the help option, which click adds here

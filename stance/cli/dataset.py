@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperCommand
 
@@ -78,16 +77,15 @@ class ExportCommand(TyperCommand):
         kwargs["epilog"] = kwargs.get("epilog") or EPILOG
         super().__init__(*args, **kwargs)
 
-    def make_context(
-        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
-    ) -> click.Context:
+    # click types as Any: recent typer vendors its own click (typer._click), older typer uses click.
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         if args and args[0] == "dataset":
             command = _dataset_command()
             return command.make_context(f"{info_name} dataset", list(args[1:]), parent=parent, **extra)
         return super().make_context(info_name, args, parent=parent, **extra)
 
 
-def _dataset_command() -> click.Command:
+def _dataset_command() -> Any:
     """The click command of :func:`dataset_cmd`, built on demand (it only costs time when used)."""
     app = typer.Typer(
         add_completion=False, rich_markup_mode="rich", context_settings={"help_option_names": ["-h", "--help"]}

@@ -425,10 +425,10 @@ def _eta(jobs: Sequence[Job], done: int, seconds: Mapping[Job, float]) -> float 
         by_model.setdefault(model, []).extend(values)
     total = 0.0
     for job in jobs[done:]:
-        values = timed.get((job.model, job.part)) or by_model.get(job.model)
-        if not values:
+        costs = timed.get((job.model, job.part)) or by_model.get(job.model)
+        if not costs:
             return None
-        total += sum(values) / len(values)
+        total += sum(costs) / len(costs)
     return total
 
 

@@ -253,7 +253,9 @@ def _ablation_markdown(ablation: dict[str, Any]) -> list[str]:
 
 def ablation_table(result: EvaluationResult) -> Table:
     """The terminal table of the speaker ablation (macro-F1 and F_avg with CIs)."""
-    ablation = result.speaker_ablation.to_dict() if result.speaker_ablation else {"models": {}, "finder_agreement": 0.0}
+    ablation: dict[str, Any] = (
+        result.speaker_ablation.to_dict() if result.speaker_ablation else {"models": {}, "finder_agreement": 0.0}
+    )
     table = Table(title=f"Speaker ablation (finder = gold speaker on {ablation['finder_agreement']:.1%})")
     table.add_column("Model", style="bold")
     table.add_column("Variant")
