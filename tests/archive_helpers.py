@@ -9,9 +9,10 @@ corpus, never from the working tree directly.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
+
+from projects import build_project
 
 from stance.archive.from_corpus import corpus_articles, repeated
 from stance.paths import Root
@@ -23,10 +24,8 @@ BAD_ROWS = {5: "missing or empty text", 80: "not UTF-8", 150: "5,000,000 charact
 
 
 def copy_project(target: Path) -> Root:
-    """A throw-away copy of the corpus and gold labels."""
-    for name in ("corpus", "annotations"):
-        shutil.copytree(REPO / name, target / name)
-    return Root(target)
+    """A throw-away copy of the shipped corpus and gold labels (never the user's histories or runs)."""
+    return Root(build_project(REPO, target))
 
 
 def write_archive(root: Root, path: Path) -> dict[int, str]:

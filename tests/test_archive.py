@@ -320,6 +320,8 @@ def test_a_transformer_on_ray_actors_gives_the_rows_of_one_process(setup, tiny_b
         on_ray = run_archive(archive, model, tmp_path / "ray", block_rows=4, engine="ray", ray=RayOptions(workers=2))
     finally:
         ray.shutdown()
-    assert (model / "onnx").is_dir()
+    from stance.models.onnx_engine import cache_folder
+
+    assert cache_folder(model).is_dir()  # the driver's export, in the user's cache (never the run folder)
     assert on_ray["sentences"] == local["sentences"] > 0
     assert read_rows(tmp_path / "ray") == read_rows(tmp_path / "local")

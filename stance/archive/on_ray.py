@@ -123,8 +123,9 @@ def connect(address: str | None) -> bool:
 def prepare_model(model_dir: Path, model_engine: str) -> None:
     """Export a transformer's ONNX graph once, in the driver, before the actors start.
 
-    Every actor would otherwise find no cached export in ``RUN/onnx/`` and
-    export at the same moment, racing to rename its copy into place.
+    Every actor would otherwise find no cached export in the ONNX cache
+    (:func:`stance.models.onnx_engine.cache_folder`) and export at the same
+    moment, racing to rename its copy into place.
     """
     from stance.models.common import read_marker
     from stance.models.predict import load_predictor
