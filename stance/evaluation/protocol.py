@@ -179,6 +179,20 @@ def _class_warnings(fold: str, train_labels: Sequence[str], test_labels: Sequenc
     return found
 
 
+def headline_test_rows(
+    spec: ModelSpec, test_speakers: Sequence[Mapping[str, Any]] | None
+) -> Sequence[Mapping[str, Any]] | None:
+    """The rows a model is tested on in the headline numbers: the finder's speakers if it uses the speaker.
+
+    A user predicting on a new article has no gold speakers, only the
+    finder's, so a speaker-aware model is scored with those (trained on gold
+    speakers, as annotators give them); ``None`` means the rows as they are.
+    """
+    if test_speakers is None or not spec.config.get("use_speaker"):
+        return None
+    return test_speakers
+
+
 def _run_folds(
     spec: ModelSpec,
     rows: Sequence[Mapping[str, Any]],
@@ -269,11 +283,14 @@ def evaluate(
     extra_protocol: Mapping[str, Any] | None = None,
     finder_rows: Sequence[Mapping[str, Any]] | None = None,
     split: ArticleSplit | None = None,
+    test_speakers: Sequence[Mapping[str, Any]] | None = None,
 ) -> EvaluationResult:
     """Evaluate ``specs`` on ``rows`` under one protocol (see the module docstring).
 
     With ``split`` the rows are those of both article sets; only the test
-    set's rows are scored.
+    set's rows are scored. ``test_speakers`` (``rows`` with the finder's
+    speakers) is what speaker-aware models see at test time
+    (:func:`headline_test_rows`).
     """
     started = time.perf_counter()
     if seeds < 1:
@@ -344,6 +361,8 @@ def evaluate(
     curve_fractions = [f for f in CURVE_FRACTIONS if f < 1.0] if learning_curve and folds else []
     learned = [s for s in specs if s.kind != "reference"]
     per_run = max(len(folds), 1)
+    if test_speakers is not None and len(test_speakers) != len(rows):
+        raise StanceError(f"{len(test_speakers)} finder rows for {len(rows)} rows", field="test_speakers")
     if finder_rows is not None:
         if not folds:
             raise StanceError("the speaker ablation needs cross-validation, not --test", field="--speaker-ablation")
@@ -366,12 +385,14 @@ def evaluate(
         runs = []
         fold_scores: list[dict[str, Any]] = []
         for s in spec_seeds:
+            source = headline_test_rows(spec, test_speakers)
             if folds and not (split is not None and spec.kind == "saved"):
-                predictions, proba, fscores = _run_folds(spec, rows, folds, s, tick)
+                predictions, proba, fscores = _run_folds(spec, rows, folds, s, tick, test_source=source)
                 predictions, proba = [predictions[i] for i in positions], proba[positions]
             else:
                 train_rows = rows if split is None else [rows[i] for i in split.fold.train]
-                proba = _predict_saved_or_trained(spec, train_rows, eval_rows, s)
+                tested = eval_rows if source is None or test_rows is not None else [source[i] for i in positions]
+                proba = _predict_saved_or_trained(spec, train_rows, tested, s)
                 predictions = [STANCES[int(i)] for i in proba.argmax(axis=1)]
                 fscores = []
                 tick(f"{spec.name} test")
@@ -421,6 +442,7 @@ def evaluate(
             groups=groups,
             tick=tick,
             positions=positions,
+            headline_at_test="finder" if test_speakers is not None else "gold",
         )
 
     curve: dict[str, list[dict[str, float]]] = {}
@@ -457,6 +479,7 @@ def evaluate(
         "learning_curve": list(CURVE_FRACTIONS) if curve_fractions else None,
         "pooling": "out-of-fold predictions of all folds scored together" if folds and split is None else None,
         "split": split.to_dict() if split is not None else None,
+        "speakers_at_test": "finder" if test_speakers is not None and test_rows is None else "as given",
         **dict(extra_protocol or {}),
     }
     data = {
@@ -505,12 +528,14 @@ def speaker_ablation(
     groups: Sequence[str] | None = None,
     tick: Callable[[str], None] = lambda description: None,
     positions: Sequence[int] | None = None,
+    headline_at_test: str = "gold",
 ) -> dict[str, Any]:
     """Cross-validate each model text only, with gold speakers and with the finder's at test time.
 
     Training always sees gold speakers (what annotators give). A variant whose
-    config equals the model's evaluated config reuses its predictions instead
-    of training again, so the ablation costs two extra CV runs per model.
+    config and test speakers equal the model's headline run (speaker-aware
+    models are headlined with the finder's speakers when ``headline_at_test``
+    is ``"finder"``) reuses its predictions instead of training again.
     ``positions`` are the scored rows (default: all; a train/test split
     scores only its test rows, and the agreement is measured on them).
     """
@@ -522,7 +547,8 @@ def speaker_ablation(
         variants = []
         for name, use_speaker, at_test in ABLATION_VARIANTS:
             config = {**spec.config, "use_speaker": use_speaker}
-            if at_test != "finder" and config == spec.config:
+            headline_source = headline_at_test if spec.config.get("use_speaker") else None
+            if config == spec.config and (at_test or None) == (headline_source if use_speaker else None):
                 predictions = result.predictions
             else:
                 variant = ModelSpec(name=spec.name, kind=spec.kind, config=config)
