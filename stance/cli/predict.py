@@ -114,13 +114,14 @@ def predict_cmd(
     else:
         records, where = text_records(texts or []), None
     model = load_predictor(model_dir, engine=engine, fast=fast, fast_margin=fast_margin)
+    notes: list[str] = []  # shown after the output, so an error stays the only line when there is one
     with _progress(count_lines(input_file) if input_file is not None else None) as advance:
         results = predict_records(
             model,
             records,
             on_progress=advance,
             min_confidence=min_confidence,
-            on_missing_speaker=lambda message: err_console.print(f"[yellow]warning:[/] {message}", soft_wrap=True),
+            on_missing_speaker=notes.append,
         )
         if fmt == "table":
             rows = list(results)
@@ -135,6 +136,8 @@ def predict_cmd(
         _print_table(rows)
     elif output is not None:
         err_console.print(f"{count} sentences -> {output}")
+    for note in notes:
+        err_console.print(f"[yellow]warning:[/] {note}", soft_wrap=True)
     if fast:
         err_console.print(rescored_note(getattr(model, "rechecked", 0), count, getattr(model, "recheck_margin", 0.0)))
 
