@@ -14,13 +14,13 @@ import json
 import sys
 import time
 
-from stance.corpus import article_collections
-from stance.data import labelled_rows
-from stance.evaluate import ModelSpec, evaluate
+from stance.corpus.articles import article_collections
+from stance.corpus.dataset import labelled_rows
+from stance.evaluation.protocol import ModelSpec, evaluate
+from stance.evaluation.splits import article_split
 from stance.models import registry
 from stance.paths import find_root
-from stance.speakers.report import with_finder_speakers
-from stance.splits import article_split
+from stance.speakers.records import with_finder_speakers
 
 
 def main(name: str, variants: list[dict]) -> None:

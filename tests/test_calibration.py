@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stance.calibration import calibration_summary, expected_calibration_error, reliability
+from stance.evaluation.calibration import calibration_summary, expected_calibration_error, reliability
 
 
 def test_ece_by_hand():

@@ -10,13 +10,13 @@ import pytest
 import yaml
 
 from stance.cli import app
-from stance.data import labelled_rows
+from stance.corpus.dataset import labelled_rows
 from stance.errors import StanceWarning
-from stance.evaluate import ModelSpec, evaluate, headline_test_rows
+from stance.evaluation.protocol import ModelSpec, evaluate, headline_test_rows
 from stance.models import registry
 from stance.models.common import ModelBase
-from stance.predict import fill_speakers, predict_records
-from stance.train import CARD, META, cross_validate, train_model
+from stance.models.predict import fill_speakers, predict_records
+from stance.models.train import CARD, META, cross_validate, train_model
 
 
 class SpeakerEcho(ModelBase):

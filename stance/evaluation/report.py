@@ -31,7 +31,7 @@ report.json schema (``"schema": "stance-evaluation/1"``)::
                        n, seed_scores [{accuracy, macro_f1, f_avg}], seed_mean_sd {metric: [mean, sd]},
                        folds [{fold, n_train, n_test, accuracy, macro_f1, f_avg}],
                        calibration {ece, n_bins, mean_confidence, accuracy,
-                                    bins [{low, high, n, confidence, accuracy}]} (stance.calibration)}}
+                                    bins [{low, high, n, confidence, accuracy}]} (stance.evaluation.calibration)}}
     comparisons [{a, b, metric, difference (b - a), ci_low, ci_high, p_value (approximate
                   randomisation), p_holm, mcnemar {only_a_right, only_b_right, p_value}, mcnemar_p_holm}]
     learning_curve {NAME: [{fraction, n_train (mean per fold), macro_f1, f_avg}]}
@@ -151,7 +151,7 @@ def _p(value: float) -> str:
 
 
 def _calibration(result: EvaluationResult, model: Any) -> dict[str, Any]:
-    from stance.calibration import calibration_summary
+    from stance.evaluation.calibration import calibration_summary
 
     return calibration_summary([row["stance"] for row in result.rows], model.proba)
 

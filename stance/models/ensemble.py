@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance.errors import StanceError
-from stance.jsonl import atomic_write_text
+from stance.io.jsonl import atomic_write_text
 from stance.models.base import Rows
 from stance.models.common import ModelBase, check_trainable, class_counts, read_marker, require_files, write_marker
 from stance.schema import STANCES

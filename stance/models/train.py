@@ -120,8 +120,8 @@ def cross_validate(
     on held-out articles (with the finder's speakers at test time when the
     model uses the speaker and ``test_speakers`` is given).
     """
-    from stance.evaluate import ModelSpec, evaluate
-    from stance.splits import parse_cv
+    from stance.evaluation.protocol import ModelSpec, evaluate
+    from stance.evaluation.splits import parse_cv
 
     cv_name, k = parse_cv(cv)
     spec = ModelSpec(name=name, kind="registry", config=dict(registry.create(name, config=config).config))

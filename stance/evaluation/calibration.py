@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from stance.metrics import encode
+from stance.evaluation.metrics import encode
 
 
 def reliability(y_true: Sequence[str], proba: np.ndarray, *, n_bins: int = 10) -> list[dict[str, Any]]:
