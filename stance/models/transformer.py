@@ -122,7 +122,8 @@ class TransformerModel(ModelBase):
     name = "transformer"
     defaults: dict[str, Any] = {
         "base_model": "",
-        "use_speaker": False,
+        "use_speaker": True,
+        "speaker_form": "role",
         "use_context": False,
         "max_length": 128,
         "epochs": 8,
