@@ -91,8 +91,6 @@ def _versions() -> dict[str, str]:
 def to_json(result: EvaluationResult) -> dict[str, Any]:
     """The report.json document (see the module docstring for its schema)."""
     document = result.to_dict()
-    for m in result.models:
-        document["models"][m.name]["calibration"] = _calibration(result, m)
     return {
         "schema": SCHEMA,
         "stance_version": __version__,
@@ -158,9 +156,7 @@ def _p(value: float) -> str:
 
 
 def _calibration(result: EvaluationResult, model: Any) -> dict[str, Any]:
-    from stance.evaluation.calibration import calibration_summary
-
-    return calibration_summary([row["stance"] for row in result.rows], model.proba)
+    return result.calibration(model)
 
 
 def _calibration_markdown(result: EvaluationResult) -> list[str]:
