@@ -33,9 +33,8 @@ def test_model_card_has_a_yaml_header_with_labels_and_metrics(project, tmp_path)
     assert card.startswith("---\n")
     header = yaml.safe_load(card.split("---\n")[1])
     assert header["labels"] == ["pro", "anti", "neutral"] and header["pipeline_tag"] == "text-classification"
-    metrics = header["model-index"][0]["results"][0]["metrics"]
-    resub = json.loads((run / META).read_text())["resubstitution"]
-    assert [m["value"] for m in metrics] == [resub["accuracy"], resub["macro_f1"]]
+    # no test score without cross-validation: resubstitution is not one (tests/test_speaker_aware.py has the CV card)
+    assert "model-index" not in header and "Not cross-validated" in card
     for section in ("## Intended use", "## Training data", "## Limits"):
         assert section in card
 

@@ -50,4 +50,6 @@ def small_config(name: str, tiny_bert: Path) -> dict:
         return {"base_model": str(tiny_bert), "epochs": 1, "batch_size": 4, "max_length": 32}
     if name == "embeddings":
         return {"base_model": str(tiny_bert), "max_length": 32}
+    if name == "ensemble":
+        return {"member_config": {"embeddings": small_config("embeddings", tiny_bert)}}
     return {}

@@ -150,13 +150,15 @@ def evaluate_cmd(
         else:
             rows = [dict(row) for row in rows_of_articles(rows, collection_of, train or "", option="--train")]
     test_rows = read_table(test_file, label_map=parse_label_map(label_map)) if test_file else None
-    finder_rows = None
-    if speaker_ablation:
-        if test_file:
-            raise StanceError("cross-validates the corpus; drop --test", field="--speaker-ablation")
+    if speaker_ablation and test_file:
+        raise StanceError("cross-validates the corpus; drop --test", field="--speaker-ablation")
+    # Speaker-aware models are tested with the finder's speakers, as a user's new article would be.
+    test_speakers = None
+    if rows and not test_file:
         from stance.speakers.records import with_finder_speakers
 
-        finder_rows = with_finder_speakers(root, rows)
+        test_speakers = with_finder_speakers(root, rows)
+    finder_rows = test_speakers if speaker_ablation else None
     out_dir = out or root.reports / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
     def run(progress: Callable[[ProgressEvent], None]) -> EvaluationResult:
@@ -176,6 +178,7 @@ def evaluate_cmd(
             extra_protocol={"origin": origin},
             finder_rows=finder_rows,
             split=split,
+            test_speakers=test_speakers,
         )
 
     if err_console.is_terminal:

@@ -66,6 +66,13 @@ def predict_cmd(
             help="Transformer only: auto (ONNX Runtime float32 on a CPU, PyTorch on a GPU), torch or onnx.",
         ),
     ] = "auto",
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            "--min-confidence",
+            help="Add 'uncertain': true to rows whose top probability is below P (the stance stays the top class).",
+        ),
+    ] = None,
 ) -> None:
     """Add the stance and one probability per class (p_pro, p_anti, p_neutral) to each sentence."""
     from stance.models.predict import (
@@ -108,8 +115,15 @@ def predict_cmd(
     else:
         records, where = text_records(texts or []), None
     model = load_predictor(model_dir, engine=engine, fast=fast, fast_margin=fast_margin)
+    notes: list[str] = []  # shown after the output, so an error stays the only line when there is one
     with _progress(count_lines(input_file) if input_file is not None else None) as advance:
-        results = predict_records(model, records, on_progress=advance)
+        results = predict_records(
+            model,
+            records,
+            on_progress=advance,
+            min_confidence=min_confidence,
+            on_missing_speaker=notes.append,
+        )
         if fmt == "table":
             rows = list(results)
             count = len(rows)
@@ -123,6 +137,8 @@ def predict_cmd(
         _print_table(rows)
     elif output is not None:
         err_console.print(cell(f"{count} sentences -> {output}"))
+    for note in notes:
+        err_console.print(cell(("warning:", "yellow"), f" {note}"), soft_wrap=True)
     if fast:
         err_console.print(rescored_note(getattr(model, "rechecked", 0), count, getattr(model, "recheck_margin", 0.0)))
 
@@ -228,7 +244,10 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         cells: list[Any] = [cell(str(row.get("index", number)))]
         if show_speaker:
             cells.append(cell(row.get("speaker") or ""))
-        cells += [cell(row["text"]), cell(stance, style=STANCE_STYLE[stance])]
+        label = cell(stance, style=STANCE_STYLE[stance])
+        if row.get("uncertain"):
+            label.append(" (uncertain)", style="dim")
+        cells += [cell(row["text"]), label]
         cells += [cell(f"{row[c]:.2f}") for c in PROBA_COLUMNS]
         table.add_row(*cells)
     print_table(table)

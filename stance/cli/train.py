@@ -37,6 +37,14 @@ def train_cmd(
         typer.Option("--data", help="Labelled .jsonl/.csv (text, stance, optional speaker) instead of gold."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run's meta.json.")] = False,
+    cv: Annotated[
+        str | None,
+        typer.Option(
+            "--cv",
+            help="First cross-validate the config (kfold:K grouped by article, or article) and report that score "
+            "in the model card; without it the card says the model was not cross-validated.",
+        ),
+    ] = None,
 ) -> None:
     """Train MODEL on the gold corpus (or --data) and save it with meta.json and a model card."""
     import json
@@ -44,7 +52,7 @@ def train_cmd(
     from stance.corpus.dataset import labelled_rows
     from stance.io.rows import read_labelled
     from stance.models import distributed, registry
-    from stance.models.train import META, train_model
+    from stance.models.train import META, cross_validate, train_model
 
     root = get_root(ctx)
     overrides = registry.parse_overrides(sets or [])
@@ -61,7 +69,27 @@ def train_cmd(
     rank, world = distributed.rank(), distributed.world_size()
     where = f"rank {rank}/{world}: " if world > 1 else ""
     err_console.print(cell(f"{where}training ", (model, "bold"), f" on {len(rows)} sentences ({source}) -> {run_dir}"))
-    run_dir = train_model(model, rows, out_dir=run_dir, config=resolved, seed=seed, data_source=source, progress=True)
+    scores = None
+    if cv is not None:
+        test_speakers = None
+        if data is None and resolved.get("use_speaker"):
+            from stance.speakers.records import with_finder_speakers
+
+            test_speakers = with_finder_speakers(root, rows)
+        err_console.print(cell(f"{where}cross-validating ", (model, "bold"), f" ({cv}) first"))
+        scores = cross_validate(model, rows, config=resolved, cv=cv, seed=seed, test_speakers=test_speakers)
+        low, high = scores["ci"]["macro_f1"]
+        err_console.print(cell(f"{where}cross-validated macro-F1 {scores['macro_f1']:.3f} [{low:.3f}, {high:.3f}]"))
+    run_dir = train_model(
+        model,
+        rows,
+        out_dir=run_dir,
+        config=resolved,
+        seed=seed,
+        data_source=source,
+        progress=True,
+        cross_validation=scores,
+    )
     if not distributed.is_main_process():
         err_console.print(cell(f"{where}done; rank 0 writes {run_dir}"))
         return
@@ -72,7 +100,11 @@ def train_cmd(
         return
     resub = meta["resubstitution"]
     console.print(
-        f"saved [bold]{run_dir}[/] in {meta['wall_seconds']:.1f} s, {meta['size_bytes'] / 1e6:.2f} MB; "
-        f"resubstitution accuracy {resub['accuracy']:.3f}, macro-F1 {resub['macro_f1']:.3f} "
-        "(training data: a fit check, not a test score)"
+        cell(
+            "saved ",
+            (str(run_dir), "bold"),
+            f" in {meta['wall_seconds']:.1f} s, {meta['size_bytes'] / 1e6:.2f} MB; "
+            f"resubstitution accuracy {resub['accuracy']:.3f}, macro-F1 {resub['macro_f1']:.3f} "
+            "(training data: a fit check, not a test score)",
+        )
     )

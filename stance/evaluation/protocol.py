@@ -299,12 +299,33 @@ def make_folds(
     return FoldPlan(folds, grouped, list(range(len(rows))), warnings)
 
 
-def _ablation_runs(spec: ModelSpec) -> list[tuple[str, bool, str | None]]:
-    """The ablation variants that need training: the one equal to the evaluated config reuses its run."""
+def headline_test_rows(
+    spec: ModelSpec, test_speakers: Sequence[Mapping[str, Any]] | None
+) -> Sequence[Mapping[str, Any]] | None:
+    """The rows a model is tested on in the headline numbers: the finder's speakers if it uses the speaker.
+
+    A user predicting on a new article has no gold speakers, only the
+    finder's, so a speaker-aware model is scored with those (trained on gold
+    speakers, as annotators give them); ``None`` means the rows as they are.
+    """
+    if test_speakers is None or not spec.config.get("use_speaker"):
+        return None
+    return test_speakers
+
+
+def _ablation_runs(spec: ModelSpec, headline_at_test: str = "gold") -> list[tuple[str, bool, str | None]]:
+    """The ablation variants that need training: the one equal to the headline run reuses it.
+
+    The headline run of a speaker-aware model is tested with ``headline_at_test``
+    speakers (``"finder"`` when the evaluation was given the finder's speakers).
+    """
+    uses = bool(spec.config.get("use_speaker"))
+    headline = (uses, headline_at_test if uses else None)
     return [
         (name, use_speaker, at_test)
         for name, use_speaker, at_test in ABLATION_VARIANTS
-        if at_test == "finder" or {**spec.config, "use_speaker": use_speaker} != spec.config
+        if {**spec.config, "use_speaker": use_speaker} != spec.config
+        or (use_speaker, (at_test or "gold") if use_speaker else None) != headline
     ]
 
 
@@ -315,6 +336,7 @@ def plan_jobs(
     seeds: Sequence[int],
     curve_fractions: Sequence[float] = (),
     ablated: Sequence[ModelSpec] = (),
+    headline_at_test: str = "gold",
 ) -> list[Job]:
     """Every job of the evaluation, fold by fold.
 
@@ -328,7 +350,7 @@ def plan_jobs(
             for seed in seeds if spec.kind != "reference" else seeds[:1]:
                 jobs.append(Job(spec.name, seed, fold))
         for spec in ablated:
-            for name, _, _ in _ablation_runs(spec):
+            for name, _, _ in _ablation_runs(spec, headline_at_test):
                 jobs.append(Job(spec.name, seeds[0], fold, part="ablation", variant=name))
         for spec in specs:
             for fraction in curve_fractions:
@@ -442,6 +464,7 @@ def run_jobs(
     finder_rows: Sequence[Mapping[str, Any]] | None,
     fixed: Sequence[str] = (),
     progress: Progress | None = None,
+    test_speakers: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[Job, JobOutput]:
     """Run every planned job in order: ``{job: (test-fold probabilities, training size, seconds)}``."""
     started = time.perf_counter()
@@ -451,7 +474,8 @@ def run_jobs(
         job_started = time.perf_counter()
         spec = _job_spec(job, specs)
         finder = job.part == "ablation" and job.variant == "finder speaker"
-        source = finder_rows if finder else test_rows if test_rows is not None else rows
+        headline = None if job.part == "ablation" or test_rows is not None else headline_test_rows(spec, test_speakers)
+        source = finder_rows if finder else test_rows if test_rows is not None else headline or rows
         assert source is not None  # the plan has finder jobs only with finder rows
         output = run_job(job, spec, plan.folds[job.fold], rows, source, fixed=job.model in fixed)
         seconds[job] = output.seconds = time.perf_counter() - job_started
@@ -487,11 +511,14 @@ def evaluate(
     extra_protocol: Mapping[str, Any] | None = None,
     finder_rows: Sequence[Mapping[str, Any]] | None = None,
     split: ArticleSplit | None = None,
+    test_speakers: Sequence[Mapping[str, Any]] | None = None,
 ) -> EvaluationResult:
     """Evaluate ``specs`` on ``rows`` under one protocol (see the module docstring).
 
     With ``split`` the rows are those of both article sets; only the test
-    set's rows are scored.
+    set's rows are scored. ``test_speakers`` (``rows`` with the finder's
+    speakers) is what speaker-aware models see at test time in the headline
+    numbers (:func:`headline_test_rows`).
     """
     started = time.perf_counter()
     if seeds < 1:
@@ -518,6 +545,10 @@ def evaluate(
         if len(finder_rows) != len(rows):
             raise StanceError(f"{len(finder_rows)} finder rows for {len(rows)} rows", field="--speaker-ablation")
 
+    if test_speakers is not None and len(test_speakers) != len(rows):
+        raise StanceError(f"{len(test_speakers)} finder rows for {len(rows)} rows", field="test_speakers")
+    headline_at_test = "finder" if test_speakers is not None and not external else "gold"
+
     seed_list = [seed + i for i in range(seeds)]
     curve_fractions = [f for f in CURVE_FRACTIONS if f < 1.0] if learning_curve and not external else []
     ablated = [s for s in specs if s.kind == "registry"] if finder_rows is not None else []
@@ -525,10 +556,25 @@ def evaluate(
     # protocol's terms (an external file, a test set of articles); in
     # cross-validation it is retrained as its kind in every fold.
     fixed = [s.name for s in specs if s.kind == "saved" and (external or split is not None)]
-    jobs = plan_jobs(specs, len(plan.folds), seeds=seed_list, curve_fractions=curve_fractions, ablated=ablated)
+    jobs = plan_jobs(
+        specs,
+        len(plan.folds),
+        seeds=seed_list,
+        curve_fractions=curve_fractions,
+        ablated=ablated,
+        headline_at_test=headline_at_test,
+    )
     by_name = {spec.name: spec for spec in specs}
     outputs = run_jobs(
-        jobs, by_name, plan, rows, test_rows=test_rows, finder_rows=finder_rows, fixed=fixed, progress=progress
+        jobs,
+        by_name,
+        plan,
+        rows,
+        test_rows=test_rows,
+        finder_rows=finder_rows,
+        fixed=fixed,
+        progress=progress,
+        test_speakers=test_speakers,
     )
     runs: dict[tuple[str, int, str, str, float], list[Job]] = {}
     for job in jobs:
@@ -563,7 +609,7 @@ def evaluate(
             {
                 (spec.name, name): pooled(spec.name, seed_list[0], "ablation", name)
                 for spec in ablated
-                for name, _, _ in _ablation_runs(spec)
+                for name, _, _ in _ablation_runs(spec, headline_at_test)
             },
             [rows[i] for i in plan.positions],
             [finder_rows[i] for i in plan.positions],
@@ -593,7 +639,10 @@ def evaluate(
             external=external,
             split=split,
             curve=bool(curve_fractions),
-            extra=extra_protocol,
+            extra={
+                **(extra_protocol or {}),
+                "speakers_at_test": "finder" if headline_at_test == "finder" else "as given",
+            },
         ),
         data=data_record(rows, eval_rows, y, external=external, split=split),
         rows=[dict(row) for row in eval_rows],

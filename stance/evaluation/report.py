@@ -7,14 +7,17 @@
 - ``predictions.jsonl`` -- one line per sentence: ``sent_id``, ``article``,
   ``fold``, ``text``, ``context``, ``speaker``, ``gold`` and, per model,
   ``{"label": ..., "proba": {"pro": p, "anti": p, "neutral": p}}``;
-- ``confusion-<model>.png``, ``scores.png`` (macro-F1 and F_avg with 95% CI
-  whiskers) and, when asked, ``learning-curve.png`` (matplotlib, Agg).
+- ``confusion-<model>.png``, ``reliability-<model>.png`` (accuracy per bin
+  of top probability against the diagonal), ``scores.png`` (macro-F1 and
+  F_avg with 95% CI whiskers) and, when asked, ``learning-curve.png``
+  (matplotlib, Agg).
 
 report.json schema (``"schema": "stance-evaluation/1"``)::
 
     schema, stance_version, created (UTC time), versions {python, numpy, scikit-learn, ...}
     protocol   {cv: kfold (default, k 5)|article|split|test, k, grouped_by_article, folds [{name, n_train, n_test}],
-                seed, seeds [..], bootstrap {n_resamples, unit, confidence},
+                seed, seeds [..], bootstrap {n_resamples, unit, confidence}, speakers_at_test
+                (finder: speaker-aware models are tested with the finder's speakers; as given: --test FILE),
                 comparison {metric, tests, correction}, test_file, learning_curve, pooling, origin,
                 split: null, or for --train/--test article sets
                        {train {spec, articles [id], n_sentences}, test {spec, articles [id], n_sentences}}}
@@ -28,7 +31,9 @@ report.json schema (``"schema": "stance-evaluation/1"``)::
                        n, seed_scores [{accuracy, macro_f1, f_avg}], seed_mean_sd {metric: [mean, sd]},
                        folds [{fold, n_train, n_test, accuracy, macro_f1, f_avg,
                                missing_gold [stance] (only when a stance has no gold sentence in the
-                               fold: its per-fold F1 counts as 0; the headline scores pool the folds)}]}}
+                               fold: its per-fold F1 counts as 0; the headline scores pool the folds)}],
+                       calibration {ece, n_bins, mean_confidence, accuracy,
+                                    bins [{low, high, n, confidence, accuracy}]} (stance.evaluation.calibration)}}
     comparisons [{a, b, metric, difference (b - a), ci_low, ci_high, p_value (approximate
                   randomisation), p_holm, mcnemar {only_a_right, only_b_right, p_value}, mcnemar_p_holm}]
     learning_curve {NAME: [{fraction (share of each fold's training ARTICLES, whole articles),
@@ -86,12 +91,13 @@ def _versions() -> dict[str, str]:
 
 def to_json(result: EvaluationResult) -> dict[str, Any]:
     """The report.json document (see the module docstring for its schema)."""
+    document = result.to_dict()
     return {
         "schema": SCHEMA,
         "stance_version": __version__,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "versions": _versions(),
-        **result.to_dict(),
+        **document,
     }
 
 
@@ -148,6 +154,24 @@ def _ci_short(value: float, ci: Sequence[float]) -> str:
 
 def _p(value: float) -> str:
     return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _calibration(result: EvaluationResult, model: Any) -> dict[str, Any]:
+    return result.calibration(model)
+
+
+def _calibration_markdown(result: EvaluationResult) -> list[str]:
+    lines = [
+        "Calibration of the top probability (10 equal-width bins; ECE = expected calibration error, lower is "
+        "better; plots: `reliability-<model>.png`):",
+        "",
+        "| Model | ECE | Mean top probability | Accuracy |",
+        "|---|---|---|---|",
+    ]
+    for m in result.models:
+        c = _calibration(result, m)
+        lines.append(f"| {m.name} | {c['ece']:.3f} | {c['mean_confidence']:.3f} | {c['accuracy']:.3f} |")
+    return lines
 
 
 def markdown(result: EvaluationResult) -> str:
@@ -209,6 +233,7 @@ def markdown(result: EvaluationResult) -> str:
                 f"{_p(c['p_value'])} | {_p(c['p_holm'])} | {_p(c['mcnemar']['p_value'])} | "
                 f"{_p(c['mcnemar_p_holm'])} |"
             )
+    lines += ["", *_calibration_markdown(result)]
     if result.learning_curve:
         lines += ["", "Learning curve (macro-F1 by share of each training fold's articles, whole articles):", ""]
         names = list(result.learning_curve)
@@ -376,6 +401,38 @@ def plot_scores(result: EvaluationResult, path: Path) -> None:
     plt.close(fig)
 
 
+def plot_reliability(bins: Sequence[dict[str, Any]], title: str, path: Path) -> None:
+    """A reliability diagram: accuracy per bin of top probability against the diagonal, bar width = rows."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 3.8))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated")
+    filled = [b for b in bins if b["n"]]
+    ax.bar(
+        [(b["low"] + b["high"]) / 2 for b in filled],
+        [b["accuracy"] for b in filled],
+        width=[b["high"] - b["low"] for b in filled],
+        edgecolor="black",
+        alpha=0.7,
+        label="accuracy",
+    )
+    ax.plot([b["confidence"] for b in filled], [b["accuracy"] for b in filled], marker="o", color="black")
+    for b in filled:
+        ax.text((b["low"] + b["high"]) / 2, min(b["accuracy"] + 0.02, 0.97), str(b["n"]), ha="center", fontsize=7)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("top probability")
+    ax.set_ylabel("accuracy (rows per bin above the bars)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def plot_learning_curve(result: EvaluationResult, path: Path) -> None:
     """Macro-F1 against the number of training sentences, one line per model."""
     import matplotlib
@@ -409,6 +466,10 @@ def write_report(result: EvaluationResult, out_dir: str | Path) -> list[Path]:
     for m in result.models:
         path = out / f"confusion-{_safe(m.name)}.png"
         plot_confusion(m.scores["confusion_matrix"], f"{m.name} (macro-F1 {m.scores['macro_f1']:.2f})", path)
+        written.append(path)
+        calibration = document["models"][m.name]["calibration"]
+        path = out / f"reliability-{_safe(m.name)}.png"
+        plot_reliability(calibration["bins"], f"{m.name} (ECE {calibration['ece']:.3f})", path)
         written.append(path)
     plot_scores(result, out / "scores.png")
     written.append(out / "scores.png")

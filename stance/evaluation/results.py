@@ -116,12 +116,18 @@ class EvaluationResult:
                 return result
         raise StanceError(f"Can't find {name!r}. Available names: {', '.join(m.name for m in self.models)}")
 
+    def calibration(self, model: ModelResult) -> dict[str, Any]:
+        """ECE and reliability bins of a model's top probability on the scored rows."""
+        from stance.evaluation.calibration import calibration_summary
+
+        return calibration_summary([row["stance"] for row in self.rows], model.proba)
+
     def to_dict(self) -> dict[str, Any]:
         """report.json without its envelope (schema, versions, creation time)."""
         return {
             "protocol": self.protocol,
             "data": self.data,
-            "models": {m.name: m.to_dict() for m in self.models},
+            "models": {m.name: {**m.to_dict(), "calibration": self.calibration(m)} for m in self.models},
             "comparisons": self.comparisons,
             "learning_curve": self.learning_curve,
             "speaker_ablation": self.speaker_ablation.to_dict() if self.speaker_ablation else None,

@@ -45,7 +45,9 @@ def row_text(row: Mapping[str, Any], index: int = 0) -> str:
     return text
 
 
-def compose(row: Mapping[str, Any], index: int, *, use_speaker: bool, use_context: bool) -> tuple[str, str | None]:
+def compose(
+    row: Mapping[str, Any], index: int, *, use_speaker: bool, use_context: bool, speaker: str | None = None
+) -> tuple[str, str | None]:
     """The model input of one row: ``("speaker: text", context)``.
 
     The speaker goes in front of the sentence because "X said" is often the
@@ -53,10 +55,12 @@ def compose(row: Mapping[str, Any], index: int, *, use_speaker: bool, use_contex
     segment (a text pair for transformers) so it informs without being
     mistaken for the sentence itself. A row without a speaker is just its
     text, which is what a user predicting on raw sentences gives.
+    ``speaker`` replaces the row's own speaker field (its role, or role and
+    name: see :mod:`stance.models.speaker_role`).
     """
     text = row_text(row, index)
     if use_speaker:
-        speaker = str_field(row, "speaker", index)
+        speaker = str_field(row, "speaker", index) if speaker is None else speaker
         if speaker:
             text = f"{speaker}: {text}"
     context = str_field(row, "context", index) if use_context else None
@@ -65,12 +69,15 @@ def compose(row: Mapping[str, Any], index: int, *, use_speaker: bool, use_contex
 
 def compose_all(rows: Rows, config: Mapping[str, Any]) -> tuple[list[str], list[str] | None]:
     """:func:`compose` over ``rows``; the second list is ``None`` when context is off."""
+    from stance.models.speaker_role import speaker_inputs
+
     use_speaker = bool(config.get("use_speaker", False))
     use_context = bool(config.get("use_context", False))
+    speakers = speaker_inputs(rows, str(config.get("speaker_form", "name"))) if use_speaker else [None] * len(rows)
     texts: list[str] = []
     contexts: list[str] = []
-    for index, row in enumerate(rows):
-        text, context = compose(row, index, use_speaker=use_speaker, use_context=use_context)
+    for index, (row, speaker) in enumerate(zip(rows, speakers, strict=True)):
+        text, context = compose(row, index, use_speaker=use_speaker, use_context=use_context, speaker=speaker)
         texts.append(text)
         contexts.append(context or "")
     return texts, (contexts if use_context else None)
@@ -178,6 +185,8 @@ def read_marker(run_dir: Path) -> dict[str, Any]:
     from stance.models.registry import checked_run_config
 
     record["config"] = checked_run_config(record["model"], record.get("config", {}), path=marker)
+    # Runs saved before speaker roles existed were fed the speaker's name; keep feeding them that.
+    record.setdefault("config", {}).setdefault("speaker_form", "name")
     return record
 
 

@@ -74,6 +74,11 @@ def encoder(base_model: str, device: str, max_length: int) -> Any:
     return model
 
 
+#: Sentences whose vectors are kept per process (about 3 KB each).
+MEMO_SIZE = 50_000
+_MEMO: dict[tuple[str, int], dict[str, np.ndarray]] = {}
+
+
 class EmbeddingModel(ModelBase):
     """MiniLM sentence embeddings (frozen) -> logistic regression."""
 
@@ -81,7 +86,8 @@ class EmbeddingModel(ModelBase):
     description = "frozen all-MiniLM-L6-v2 sentence embeddings with a class-balanced logistic regression"
     defaults: dict[str, Any] = {
         "base_model": "",
-        "use_speaker": False,
+        "use_speaker": True,
+        "speaker_form": "role",
         "use_context": False,
         "max_length": 128,
         "batch_size": 32,
@@ -100,12 +106,34 @@ class EmbeddingModel(ModelBase):
         import numpy as np
 
         texts, contexts = compose_all(rows, self.config)
-        model = encoder(self.config["base_model"], self.config["device"], int(self.config["max_length"]))
-        kwargs = {"batch_size": int(self.config["batch_size"]), "normalize_embeddings": True}
-        vectors = model.encode(texts, show_progress_bar=False, **kwargs)
+        vectors = self._encode(texts)
         if contexts is not None:
-            vectors = np.hstack([vectors, model.encode(contexts, show_progress_bar=False, **kwargs)])
+            vectors = np.hstack([vectors, self._encode(contexts)])
         return np.asarray(vectors, dtype=np.float64)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Encode ``texts``, reusing vectors this process has already computed.
+
+        Cross-validation and stacking embed the same sentences once per fold;
+        the encoder is frozen, so a sentence's vector never changes and the
+        second time costs nothing. The memo is bounded (:data:`MEMO_SIZE`).
+        """
+        import numpy as np
+
+        c = self.config
+        key = (c["base_model"], int(c["max_length"]))
+        memo = _MEMO.setdefault(key, {})
+        todo = list(dict.fromkeys(t for t in texts if t not in memo))
+        if todo:
+            model = encoder(c["base_model"], c["device"], int(c["max_length"]))
+            kwargs = {"batch_size": int(c["batch_size"]), "normalize_embeddings": True}
+            fresh = model.encode(todo, show_progress_bar=False, **kwargs)
+            if sum(len(m) for m in _MEMO.values()) + len(todo) > MEMO_SIZE:
+                memo.clear()
+            memo.update(zip(todo, np.asarray(fresh, dtype=np.float64), strict=True))
+            if any(t not in memo for t in texts):  # more than the memo holds: no reuse, one pass
+                return np.asarray(model.encode(texts, show_progress_bar=False, **kwargs), dtype=np.float64)
+        return np.vstack([memo[t] for t in texts]) if texts else np.zeros((0, 0))
 
     def fit(self, train: Rows, *, validation: Rows | None = None) -> dict[str, Any]:
         """Embed ``train`` once and fit the head; ``validation`` is not needed (no early stopping)."""

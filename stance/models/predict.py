@@ -85,6 +85,79 @@ def article_records(path: str | Path) -> list[dict[str, Any]]:
     return records
 
 
+def uses_speaker(model: Predictor) -> bool:
+    """Whether the model was trained with the speaker in its input."""
+    return bool(getattr(model, "config", {}).get("use_speaker", False))
+
+
+def _has_speaker(record: Mapping[str, Any]) -> bool:
+    return isinstance(record.get("speaker"), str) and bool(record["speaker"].strip())
+
+
+def _with_finder(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One article's rows (in order) with the finder's speaker where the row has none, and the previous sentence."""
+    from stance.schema import Sentence
+
+    finder = find_speakers_or_none()
+    sentences = []
+    for number, record in enumerate(group):
+        paragraph = record.get("paragraph")
+        paragraph = paragraph if isinstance(paragraph, int) else number
+        sentences.append(
+            Sentence(f"input:{number}", str(record.get("article")), number, paragraph, 0, 0, record["text"])
+        )
+    found = finder(sentences) if finder is not None else [None] * len(group)
+    out = []
+    for number, (record, attribution) in enumerate(zip(group, found, strict=True)):
+        record = dict(record)
+        if not _has_speaker(record) and attribution is not None:
+            record["speaker"] = attribution.speaker
+            record["speaker_type"] = attribution.speaker_type
+            record["speaker_source"] = "finder"
+        if "context" not in record:
+            record["context"] = group[number - 1]["text"] if number else ""
+        out.append(record)
+    return out
+
+
+def fill_speakers(records: Iterable[dict[str, Any]], on_missing: Callable[[str], None]) -> Iterator[dict[str, Any]]:
+    """Give each record a speaker for a speaker-aware model: its own, else the finder's, else none.
+
+    A record's ``speaker`` field wins. Records that carry an ``article`` (and
+    ideally ``paragraph``) are read an article at a time, in input order, and
+    the finder attributes those without a speaker, as for ``--article``.
+    Anything else is predicted from its text alone; ``on_missing`` is called
+    once with a one-line explanation, so a user knows the model runs below
+    what it was measured at.
+    """
+    group: list[dict[str, Any]] = []
+    warned = False
+
+    def flush() -> Iterator[dict[str, Any]]:
+        if any(not _has_speaker(r) for r in group):
+            yield from _with_finder(group)
+        else:
+            yield from group
+        group.clear()
+
+    for record in records:
+        article = record.get("article")
+        if article and isinstance(record.get("text"), str):
+            if group and group[0].get("article") != article:
+                yield from flush()
+            group.append(record)
+            continue
+        yield from flush()
+        if not _has_speaker(record) and not warned:
+            warned = True
+            on_missing(
+                "the model uses the speaker, but some rows have no 'speaker' field and no 'article' context for "
+                "the speaker finder; those are predicted from their text alone"
+            )
+        yield record
+    yield from flush()
+
+
 def _chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     chunk: list[dict[str, Any]] = []
     for record in records:
@@ -102,12 +175,22 @@ def predict_records(
     *,
     chunk_size: int = CHUNK,
     on_progress: Callable[[int], None] | None = None,
+    min_confidence: float | None = None,
+    on_missing_speaker: Callable[[str], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield each record with ``stance`` and ``p_<stance>`` added, in input order.
 
     A field ``stance`` already in the input (e.g. a labelled file) is kept
     as ``input_stance`` so predicting never hides what a person labelled.
+    A speaker-aware model gets each row's speaker from :func:`fill_speakers`.
+    With ``min_confidence`` every record gets ``uncertain``: its top
+    probability is below it (the stance stays the most probable one, so a
+    reader can still see what the model leans to).
     """
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        raise StanceError(f"{min_confidence}: expected a probability between 0 and 1", field="--min-confidence")
+    if uses_speaker(model):
+        records = fill_speakers(records, on_missing_speaker or _warn_missing)
     for chunk in _chunks(records, chunk_size):
         proba = model.predict_proba(chunk)
         for source, scores, label in zip(chunk, proba, labels_from_proba(proba), strict=True):
@@ -117,9 +200,19 @@ def predict_records(
             record["stance"] = label
             for column, value in zip(PROBA_COLUMNS, scores, strict=True):
                 record[column] = round(float(value), 6)
+            if min_confidence is not None:
+                record["uncertain"] = bool(float(scores.max()) < min_confidence)
             yield record
         if on_progress is not None:
             on_progress(len(chunk))
+
+
+def _warn_missing(message: str) -> None:
+    import warnings
+
+    from stance.errors import StanceWarning
+
+    warnings.warn(StanceWarning(message), stacklevel=3)
 
 
 def gpu_visible() -> bool:

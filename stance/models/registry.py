@@ -35,6 +35,7 @@ MODELS: dict[str, str] = {
     "tfidf": "stance.models.tfidf:TfidfModel",
     "transformer": "stance.models.transformer:TransformerModel",
     "embeddings": "stance.models.embeddings:EmbeddingModel",
+    "ensemble": "stance.models.ensemble:EnsembleModel",
 }
 
 
@@ -77,6 +78,9 @@ def _check_value(key: str, value: Any, default: Any, *, path: Path | None) -> An
             return value
     elif isinstance(default, str):
         if isinstance(value, str):
+            return value
+    elif isinstance(default, dict):
+        if isinstance(value, dict):
             return value
     else:  # pragma: no cover - defaults are TOML scalars or lists
         return value

@@ -68,14 +68,19 @@ NO_SPEAKER = "nospeaker"
 NO_CONTEXT = "nocontext"
 
 
-def _columns(rows: Rows) -> np.ndarray:
-    """Rows -> an ``(n, 3)`` object array: text, speaker, context."""
+def _columns(rows: Rows, speaker_form: str = "name") -> np.ndarray:
+    """Rows -> an ``(n, 3)`` object array: text, speaker (name, role or both), context."""
     import numpy as np
 
+    from stance.models.speaker_role import speaker_inputs
+
+    for index, row in enumerate(rows):
+        str_field(row, "speaker", index)  # a located error for a non-string speaker
+    speakers = speaker_inputs(rows, speaker_form)
     table = np.empty((len(rows), 3), dtype=object)
     for index, row in enumerate(rows):
         table[index, 0] = row_text(row, index)
-        table[index, 1] = str_field(row, "speaker", index) or NO_SPEAKER
+        table[index, 1] = speakers[index] or NO_SPEAKER
         table[index, 2] = str_field(row, "context", index) or NO_CONTEXT
     return table
 
@@ -86,7 +91,8 @@ class TfidfModel(ModelBase):
     name = "tfidf"
     description = "word and character n-gram TF-IDF features with a class-balanced logistic regression (scikit-learn)"
     defaults: dict[str, Any] = {
-        "use_speaker": False,
+        "use_speaker": True,
+        "speaker_form": "role",
         "use_context": False,
         "word_ngram_max": 2,
         "char_ngram_min": 2,
@@ -189,7 +195,7 @@ class TfidfModel(ModelBase):
         """Fit on ``train``; the grid search (if on) uses only ``train``, folds grouped by article."""
         labels = check_trainable(train)
         started = time.perf_counter()
-        X = _columns(train)
+        X = _columns(train, self.config["speaker_form"])
         pipeline = self._build(labels)
         facts: dict[str, Any] = {"train_size": len(train), "class_counts": class_counts(train)}
         with one_thread():
@@ -232,7 +238,7 @@ class TfidfModel(ModelBase):
         if len(rows) == 0:
             return np.zeros((0, 3))
         with one_thread():
-            proba = self.pipeline.predict_proba(_columns(rows))
+            proba = self.pipeline.predict_proba(_columns(rows, self.config["speaker_form"]))
         return full_proba(proba, [int(c) for c in self.pipeline.classes_])
 
     def save(self, run_dir: Path) -> None:

@@ -123,7 +123,8 @@ class TransformerModel(ModelBase):
     description = "a transformer fine-tuned for sequence classification with a class-weighted loss"
     defaults: dict[str, Any] = {
         "base_model": "",
-        "use_speaker": False,
+        "use_speaker": True,
+        "speaker_form": "role",
         "use_context": False,
         "max_length": 128,
         "epochs": 8,
