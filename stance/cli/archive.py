@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from stance.cli._common import STANCE_STYLE, console, err_console, get_root, new_app, print_json
+from stance.richtext import cell
 from stance.schema import STANCES
 
 app = new_app("A news archive (one article a row) -> one Parquet row per sentence with speaker and stance; actors.")
@@ -78,18 +79,21 @@ def run_cmd(
         f" ({result['resumed_blocks']} of {result['blocks']} blocks done before)" if result["resumed_blocks"] else ""
     )
     err_console.print(
-        f"{result['articles']} articles, {result['sentences']} sentences -> {result['out']}{resumed}", soft_wrap=True
+        cell(f"{result['articles']} articles, {result['sentences']} sentences -> {result['out']}{resumed}"),
+        soft_wrap=True,
     )
     for error in result["errors"][:10]:
         what = f"{error['field']}: " if error["field"] else ""
         ident = f" (article {error['id']!r})" if error["id"] else ""
         err_console.print(
-            f"[yellow]skipped[/] {archive}:{error['row']}: {what}{error['problem']}{ident}", soft_wrap=True
+            cell(("skipped", "yellow"), f" {archive}:{error['row']}: {what}{error['problem']}{ident}"), soft_wrap=True
         )
     if len(result["errors"]) > 10:
         err_console.print(f"[yellow]... {len(result['errors']) - 10} more bad rows[/]")
     if result["errors"]:
-        err_console.print(f"{result['skipped']} bad rows skipped, listed in {Path(result['out']) / '_errors.jsonl'}")
+        err_console.print(
+            cell(f"{result['skipped']} bad rows skipped, listed in {Path(result['out']) / '_errors.jsonl'}")
+        )
 
 
 @app.command("actors")
@@ -118,10 +122,12 @@ def actors_cmd(
     table.add_column("articles", justify="right", style="dim")
     for row in result["table"][: max(top, 10)]:
         shares = (f"{row[s]} ({100 * row[f'share_{s}']:.0f}%)" for s in STANCES)
-        table.add_row(row["speaker"], row["speaker_type"], str(row["sentences"]), *shares, str(row["articles"]))
+        table.add_row(
+            cell(row["speaker"]), cell(row["speaker_type"]), str(row["sentences"]), *shares, str(row["articles"])
+        )
     console.print(table)
     for name, path in result["files"].items():
-        console.print(f"[dim]{name}:[/] {path}")
+        console.print(cell((f"{name}:", "dim"), f" {path}"))
 
 
 @app.command("from-corpus")
@@ -136,4 +142,4 @@ def from_corpus_cmd(
     from stance.archive.from_corpus import write_corpus_archive
 
     count = write_corpus_archive(get_root(ctx), out, articles=articles)
-    err_console.print(f"{count} articles -> {out}")
+    err_console.print(cell(f"{count} articles -> {out}"))
