@@ -199,8 +199,20 @@ def evaluate_cmd(
 
             result = run(show)
     else:
-        # A log (`stance evaluate > log 2>&1`): one plain line per finished training.
-        result = run(lambda event: print(progress_line(event), file=sys.stderr, flush=True))
+        # A log (`stance evaluate > log 2>&1`): one plain line per finished training,
+        # and a heartbeat line whenever a training runs for more than a minute.
+        from stance.cli._heartbeat import Heartbeat
+
+        def log(line: str) -> None:
+            print(line, file=sys.stderr, flush=True)
+
+        with Heartbeat(log) as heartbeat:
+
+            def line(event: ProgressEvent) -> None:
+                log(progress_line(event))
+                heartbeat.wrote(event.label)
+
+            result = run(line)
     write_report(result, out_dir)
     print_table(scores_table(result))
     if result.comparisons:
