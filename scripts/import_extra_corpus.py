@@ -43,32 +43,41 @@ EXTRA: list[tuple[str, str, str | None]] = [
 ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=SHARED, help="the corpus-extra folder")
-    args = parser.parse_args(argv)
+def add_collection(shared: Path, entries: list[tuple[str, str | None, str | None]], *, collection: str) -> int:
+    """Add each ``(file stem = id, publication, date)`` of ``shared`` to the corpus; 1 on a user error.
+
+    Articles already in the corpus are skipped, so an interrupted import can
+    be re-run. Shared by the corpus-extra and corpus-more imports.
+    """
     root = find_root()
     existing = {article.id for article in load_articles(root)}
     try:
-        for article_id, publication, date in EXTRA:
+        for article_id, publication, date in entries:
             if article_id in existing:
                 print(f"{article_id}: already in the corpus, skipped")
                 continue
             article, sentences = add_article(
                 root,
-                args.shared / f"{article_id}.txt",
+                shared / f"{article_id}.txt",
                 article_id=article_id,
                 publication=publication,
                 date=date,
                 origin="added",
+                collection=collection,
             )
-            print(
-                f"{article.id}: {len(sentences)} sentences" + (f" ({article.title_note})" if article.title_note else "")
-            )
+            note = f" ({article.title_note})" if article.title_note else ""
+            print(f"{article.id}: {len(sentences)} sentences{note}")
     except StanceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the corpus-extra folder")
+    args = parser.parse_args(argv)
+    return add_collection(args.shared, list(EXTRA), collection="corpus-extra")
 
 
 if __name__ == "__main__":

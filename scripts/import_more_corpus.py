@@ -20,9 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-from stance.corpus.articles import add_article, load_articles
-from stance.errors import StanceError
-from stance.paths import find_root
+from import_extra_corpus import add_collection  # scripts/ is on sys.path when a script runs
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus-more"
 COLLECTION = "corpus-more"
@@ -101,28 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         for slug, (publication, date) in sources.items():
             print(f"{slug}\t{publication}\t{date}")
         return 0
-    root = find_root()
-    existing = {article.id for article in load_articles(root)}
-    try:
-        for slug, (publication, date) in sources.items():
-            if slug in existing:
-                print(f"{slug}: already in the corpus, skipped")
-                continue
-            article, sentences = add_article(
-                root,
-                args.shared / f"{slug}.txt",
-                article_id=slug,
-                publication=publication,
-                date=date,
-                origin="added",
-                collection=COLLECTION,
-            )
-            note = f" ({article.title_note})" if article.title_note else ""
-            print(f"{article.id}: {len(sentences)} sentences{note}")
-    except StanceError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    entries = [(slug, publication, date) for slug, (publication, date) in sources.items()]
+    return add_collection(args.shared, entries, collection=COLLECTION)
 
 
 if __name__ == "__main__":
