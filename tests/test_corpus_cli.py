@@ -300,6 +300,8 @@ def test_corpus_list_table_and_json_agree(project, runner):
         assert row["labelled"] == sum(sid in gold for sid in own) == sum(row[s] for s in STANCES)
     seed = [r for r in rows if r["origin"] == "source"]
     assert len(seed) == 4 and all(r["labelled"] == r["sentences"] > 0 for r in seed)
+    assert [r["collection"] for r in rows] == [a.collection or "user" for a in articles]
+    assert {r["collection"] for r in seed} == {"seed"}
 
     table = invoke(runner, "corpus", "list")
     assert table.exit_code == 0

@@ -44,7 +44,7 @@ def list_cmd(ctx: typer.Context, as_json: JsonOpt = False, fmt: FormatOpt = None
     if fmt == "json":
         print_json(rows)
     elif fmt == "tsv":
-        print_tsv(rows, list(rows[0]) if rows else ["id", "title", "origin", *_COUNTS])
+        print_tsv(rows, list(rows[0]) if rows else ["id", "title", "origin", "collection", *_COUNTS])
     else:
         # A terminal's width is a limit; a pipe has none (see print_table): one line per article there.
         print_table(_article_table(rows, width=console.width) if _squeezed() else _line_table(rows))

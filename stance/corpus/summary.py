@@ -27,6 +27,7 @@ def corpus_summary(root: Root) -> list[dict[str, Any]]:
                 "publication": article.publication,
                 "date": article.date,
                 "origin": article.origin,
+                "collection": article.collection or "user",
                 "sentences": len(own),
                 "labelled": len(labels),
                 **{stance: counts.get(stance, 0) for stance in STANCES},
