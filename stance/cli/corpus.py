@@ -60,15 +60,20 @@ def _squeezed() -> bool:
 _COUNTS = ("sentences", "labelled", *STANCES)
 
 
-def _line_table(rows: list[dict]) -> Table:
-    """The piped form: one line per article (id, origin, counts, then the whole title), for grep and awk."""
-    table = Table(
+def _new_table(rows: list[dict], *, padding: int | tuple[int, int, int, int]) -> Table:
+    """The frame the three forms of the `corpus list` table share: title, caption, borders."""
+    return Table(
         title=f"{len(rows)} articles",
         caption="origin: source = one of the four seed articles",
         box=box.SIMPLE_HEAD,
         show_edge=False,
-        padding=(0, 1, 0, 0),
+        padding=padding,
     )
+
+
+def _line_table(rows: list[dict]) -> Table:
+    """The piped form: one line per article (id, origin, counts, then the whole title), for grep and awk."""
+    table = _new_table(rows, padding=(0, 1, 0, 0))
     table.add_column("article", no_wrap=True)
     table.add_column("origin", no_wrap=True)
     for column in _COUNTS:
@@ -96,13 +101,7 @@ def _article_table(rows: list[dict], *, width: int) -> Table:
         return _stacked_table(rows, width=width)
     longest_title = max([len(_title_line(r)) for r in rows] + [0])
     article_width = max(longest, min(longest_title, width - fixed))
-    table = Table(
-        title=f"{len(rows)} articles",
-        caption="origin: source = one of the four seed articles",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        padding=0,
-    )
+    table = _new_table(rows, padding=0)
     table.add_column("article", width=article_width, no_wrap=True)
     table.add_column("origin", no_wrap=True)
     for column in _COUNTS:
@@ -127,13 +126,7 @@ def _stacked_table(rows: list[dict], *, width: int) -> Table:
     stays whole (it is what `corpus show` takes) and nothing is wider than
     ``width``.
     """
-    table = Table(
-        title=f"{len(rows)} articles",
-        caption="origin: source = one of the four seed articles",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        padding=0,
-    )
+    table = _new_table(rows, padding=0)
     table.add_column("article / title · publication / counts", no_wrap=True, max_width=width)
     for row in rows:
         cell = Text(row["id"], style="bold")
