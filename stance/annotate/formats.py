@@ -21,7 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from stance.annotate import labelstudio
-from stance.annotate.records import DISAGREEMENT, EXPORTED, Record, first, load_jsonl, need_object, one_stance
+from stance.annotate.records import (
+    DISAGREEMENT,
+    EXPORTED,
+    Record,
+    first,
+    load_jsonl,
+    need_object,
+    one_stance,
+    read_text,
+)
 from stance.corpus.gold import validate_label
 from stance.errors import StanceError
 from stance.io.jsonl import atomic_write_text
@@ -259,12 +268,7 @@ def _read_prodigy(path: Path) -> list[Record]:
 
 
 def _read_csv(path: Path) -> list[Record]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise StanceError("file not found", path=path) from None
-    except UnicodeDecodeError:
-        raise StanceError("not UTF-8 text", path=path) from None
+    text = read_text(path, encoding="utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
     missing = {"sent_id", "stance"} - set(reader.fieldnames or [])
     if missing:

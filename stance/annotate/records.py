@@ -26,26 +26,27 @@ Outcome: TypeAlias = "dict[str, Any] | StanceError | str | None"
 Record = tuple[int, Outcome]
 
 
-def load_json(path: Path) -> Any:
-    """A whole JSON file, with a located error for a missing, non-UTF-8 or malformed file."""
+def read_text(path: Path, *, encoding: str = "utf-8") -> str:
+    """A whole text file, with a one-line error naming it when it is missing or not UTF-8."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding=encoding)
     except FileNotFoundError:
         raise StanceError("file not found", path=path) from None
     except UnicodeDecodeError:
         raise StanceError("not UTF-8 text", path=path) from None
+
+
+def load_json(path: Path) -> Any:
+    """A whole JSON file, with a located error for a missing, non-UTF-8 or malformed file."""
+    try:
+        return json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise StanceError(f"bad JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno) from None
 
 
 def load_jsonl(path: Path) -> list[tuple[int, Any]]:
     """``(line number, value)`` of every non-blank line of a JSON Lines file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise StanceError("file not found", path=path) from None
-    except UnicodeDecodeError:
-        raise StanceError("not UTF-8 text", path=path) from None
+    text = read_text(path)
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
