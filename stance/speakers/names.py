@@ -32,9 +32,14 @@ ROLE_WORDS = frozenset(
     managing partner trade commerce state foreign home economic chancellor governor mayor councillor mp mep
     shadow labour conservative tory democrat democrats republican republicans us u.s. uk british indian american
     french german chinese european the a an of for at mp. general-secretary director-general representative
-    commissioner ambassador envoy congressman congresswoman spokesman
+    commissioner ambassador envoy congressman congresswoman spokesman member auditor lawmaker legislator
+    treasurer attorney comptroller inspector trustee gov gov. sen. assemblyman assemblywoman councilman
     """.split()
 )
+
+#: Names whose middle initial the label scheme keeps because it tells two people apart
+#: (annotations/GUIDELINES.md: "George W. Bush" is not his father); every other initial goes.
+KEEP_INITIALS: dict[str, str] = {"George W Bush": "George W. Bush"}
 
 #: Lower-case nouns naming a role (an appositive "chief executive of X" is one).
 ROLE_NOUNS = frozenset(
@@ -265,7 +270,17 @@ def strip_roles(phrase: str) -> str:
         if bare == SEPARATOR:
             break
         name.append(bare)
-    return " ".join(reversed(name[:3]))
+    return drop_initials(" ".join(reversed(name[:4])))
+
+
+def drop_initials(name: str) -> str:
+    """ "James E. McGreevey" -> James McGreevey, "N Gregory Mankiw" -> Gregory Mankiw: the label scheme
+    drops initials (except :data:`KEEP_INITIALS`); a name that is only initials and a surname stays."""
+    tokens = name.split()
+    if " ".join(t.rstrip(".") for t in tokens) in KEEP_INITIALS:
+        return KEEP_INITIALS[" ".join(t.rstrip(".") for t in tokens)]
+    kept = [t for t in tokens if not re.fullmatch(r"[A-Z]\.?", t)]
+    return " ".join(kept[-3:]) if len(kept) >= 2 else " ".join(tokens[-3:])
 
 
 @dataclass

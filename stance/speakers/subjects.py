@@ -313,7 +313,7 @@ def name_tail(phrase: str, book: EntityBook) -> Mention | None:
                 return Mention("entity", Entity(name, PERSON))
         return NOT_A_SOURCE
     known = book.person(tail) if len(tail.split()) >= 2 else None
-    if known and known in book.persons and not looks_like_org(tail):  # a known person after a long title
+    if known and known in book.persons and not looks_like_org(known):  # a known person after a long title
         return Mention("entity", Entity(known, PERSON))
     if len(head) > 5 or any(w.endswith(":") for w in head):
         return NOT_A_SOURCE
