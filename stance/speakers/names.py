@@ -140,6 +140,9 @@ _NOT_NAME = frozenset(
 
 SEPARATOR = "¶"
 
+#: Lower-case words that describe an organisation in front of its name ("IT major X", "TELECOMS FIRM X").
+_DESCRIPTORS = frozenset("major giant firm lender telecoms retailer insurer carrier operator provider maker".split())
+
 
 _ABBREV_REVERSED = re.compile(
     r"\b(?P<short>[A-Z][A-Za-z&]{2,11})\s+\((?P<long>[A-Z][\w&'’.-]*(?:,?\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&)){1,9})\)"
@@ -267,8 +270,8 @@ def strip_roles(phrase: str) -> str:
             part in ROLE_WORDS or part in ("elect", "designate") for part in bare.lower().split("-")
         ):
             break  # "President-elect", "Vice-President"
-        if bare == SEPARATOR:
-            break
+        if bare == SEPARATOR or re.search(r"-(?:based|headquartered|owned|listed)$", bare):
+            break  # "Leeds-headquartered Corvel" is an organisation's descriptor, not a first name
         name.append(bare)
     return drop_initials(" ".join(reversed(name[:4])))
 
@@ -428,7 +431,13 @@ class EntityBook:
             r"^(?:More|Some|Many|Most|All|Other|Another|New)\s+(?=[A-Z])", "", name
         )  # a headline's "More BT jobs"
         name = re.sub(r"['’]s$", "", name)
-        name = re.sub(r"^(?:[A-Z][\w.]*,?\s+)*[A-Z][\w.]*-based\s+", "", name)
+        # "Armonk, N.Y.-based IBM", "Leeds-headquartered Corvel": the place is a descriptor
+        name = re.sub(r"^(?:[A-Z][\w.]*,?\s+)*[A-Z][\w.]*-(?:based|headquartered|owned|listed)\s+", "", name)
+        # a wire story's upper-case lead descriptor ("INSURANCE GROUP Halden"): not part of the name
+        lead = re.match(r"^(?:[A-Z]{2,}\s+)+(?=[A-Z][a-z])", name)
+        if lead and all(w.lower() in ORG_WORDS or w.lower() in _DESCRIPTORS for w in lead.group().split()):
+            name = name[lead.end() :]
+        name = re.sub(r"^(?P<name>[A-Z][\w&'’.-]*)\s+the\s+[Uu]nion$", r"\g<name>", name)  # "Unite the Union"
         name = re.sub(
             r"^(?:UK|US|Britain|America|India|Australia)['’]s\s+", "", name
         )  # "the UK's Barclays Bank"  # "Armonk, N.Y.-based IBM"

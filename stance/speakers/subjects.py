@@ -299,6 +299,7 @@ def person_of_org(phrase: str, book: EntityBook) -> Mention | None:
 def name_tail(phrase: str, book: EntityBook) -> Mention | None:
     """The name that ends the phrase ("PCS general secretary Mark Serwotka", "Lloyds TSB"): a person
     when the article knows the name as one, else an organisation by its short name."""
+    phrase = re.sub(r"\b(?P<name>[A-Z][\w&'’.-]*) the Union$", r"\g<name>", phrase)  # "Unite the Union"
     match = _NAME_TAIL.search(phrase)
     if not match:
         return NOT_A_SOURCE
