@@ -213,6 +213,9 @@ def name_before_appositive(segments: list[str]) -> str | None:
     ("CEO of ANZ Asia Pacific, Europe and America") is the subject when the
     last segment holds no clause of its own (only capitalised words).
     """
+    if len(segments) == 2 and is_title(segments[1]):  # "Ann Orr, Fenwick Operations Director said"
+        first = _LEADING.sub("", segments[0].strip())
+        return first if MASK not in first and _NAME_ONLY.match(first) else None
     if len(segments) < 3:
         return None
     first = _LEADING.sub("", segments[0].strip())
@@ -220,13 +223,28 @@ def name_before_appositive(segments: list[str]) -> str | None:
         return None
     role = segments[1].strip()
     if not (
-        _ROLE_HEAD.match(role) or re.match(r"(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:" + _ROLE_WORDS + r")\b", role, re.I)
+        _ROLE_HEAD.match(role)
+        or re.match(r"(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:" + _ROLE_WORDS + r")\b", role, re.I)
+        or is_title(role)
     ):
         return None
     if any(w[:1].islower() and w not in ("and", "of", "the", "for") for w in segments[-1].split()):
         return None
     return first
 
+
+def is_title(segment: str) -> bool:
+    """A job title standing alone: capitalised words (or an owner's possessive) ending in a role noun,
+    "Fenwick Group Operations Director", "UNIFI's General Secretary", "the council's press officer"."""
+    words = segment.strip().split()
+    if not words or len(words) > 7 or not re.fullmatch(r"(?:" + _ROLE_WORDS + r"|secretary|organiser|organizer)",
+                                                       words[-1], re.I):
+        return False
+    return all(w[:1].isupper() or w in ("of", "for", "and", "the", "&") or re.search(r"['’]s$", w)
+               or w.lower() in _TITLE_LOWER for w in words[:-1])
+
+
+_TITLE_LOWER = frozenset("press general national regional branch senior deputy chief executive communications".split())
 
 _ROLE_WORDS = (
     r"chairman|chairwoman|chair|president|secretary|director|chief|head|leader|minister|spokesman|spokeswoman|"
@@ -418,6 +436,9 @@ def find_cues(text: str) -> list[Cue]:
             and re.fullmatch(r"\s*[^,;:§]+(?:,[^,;:§]+,?)?\s*[.!?]?\s*", after)
         ):
             subject = _np_after(after)  # "..., said Mark Smith, director at X."
+            named = re.fullmatch(r"\s*([^,]+),\s*(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*[.!?]?\s*", after)
+            if subject and named and is_title(re.sub(r"^(?:the|a|an)\s+", "", subject)):
+                subject = named.group("name")  # "..., said the council's press officer, Helen Marsh."
             if subject:
                 cues.append(Cue("quote-verb-subject", subject, verb, start, end, statement))
         inverted = re.search(
