@@ -121,7 +121,7 @@ def masked(text: str) -> str:
         out.append(MASK if flag or ch in '“”"' else ch)
     # a closing single quote flips the flag off on itself: mask it too
     masked_text = "".join(out)
-    return re.sub(rf"(?<={MASK})['’]", MASK, masked_text)
+    return re.sub(rf"{MASK}(?:''|['’])", lambda m: MASK * len(m.group()), masked_text)
 
 
 def quoted_share(text: str) -> float:

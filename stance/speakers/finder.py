@@ -409,7 +409,7 @@ def quotation_spans(sentences: Sequence[Sentence]) -> list[list[int]]:
             spans[-1].append(i)
         else:
             spans.append([i])
-        flags = quote_depths(("“" if joins else "") + text)
+        flags = quote_depths(("“" if joins else "") + text.replace("''", '" ').replace("``", '" '))
         inside = bool(flags) and flags[-1] and text.rstrip()[-1:] not in '”"'
     return [span for span in spans if len(span) > 1]
 
