@@ -65,7 +65,8 @@ _AUX = re.compile(
     r"\s*\b(?:has|have|had|also|yesterday|today|now|then|later|again|previously|repeatedly|publicly|did|does|is|was|"
     r"were|are|would|will|not|once|already|earlier|recently|further|strongly|firmly|flatly|initially|subsequently|"
     r"immediately|quickly|privately|separately|clearly|simply|reportedly|has also|originally|on \w+day|all|both|"
-    r"(?:beginning|starting|continuing|expected|likely|preparing|going|ready|set) to|"
+    r"[a-z]+ly(?<!only)(?<!early)|"
+    r"(?:beginning|starting|continuing|expected|likely|preparing|going|ready|set) to|(?:went|goes|go) on to|"
     r"(?:last|this|next) (?:week|month|year|night|morning|autumn|spring|summer|winter)|"
     r"in (?:January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?: \d{4})?)\s*$"
@@ -185,8 +186,12 @@ def _is_appositive(segment: str) -> bool:
         return True
     if _ROLE_HEAD.match(s):
         return True
+    if re.fullmatch(r"[A-Z][\w.]*['’]s?\s+(?:[a-z-]+\s+){0,4}(?:" + _ORG_NOUNS + r")", s):
+        return True  # "Germany's biggest industrial union": a description of the name before it
     return bool(_ROLE_TAIL.search(s)) and not re.search(r"\b[A-Z][a-z]+\s+[A-Z][a-z'’-]+$", s)
 
+
+_ORG_NOUNS = r"union|bank|company|firm|group|insurer|lender|carrier|operator|retailer|body|lobby|association|maker"
 
 _ROLE_HEAD = re.compile(
     r"^(?:(?:former|then|acting|deputy|senior|chief|vice)\s+)*(?:ceo|cfo|coo|cto|chief|head|director|chairman|"
@@ -195,7 +200,7 @@ _ROLE_HEAD = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_TAIL = re.compile(
-    r"\b(?:because|that|while|although|though|since|whereas|so|when|if|as)\s+"
+    r"\b(?i:because|that|while|although|though|since|whereas|so|when|if|as)\s+"
     r"(?P<np>he|she|it|they|we|i|(?:the|its|their)\s+[a-z-]+(?:\s+[a-z-]+)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$",
 )
 
@@ -364,7 +369,7 @@ def _agent_np(np: str) -> str | None:
     depth, cut = 0, len(np)
     for match in re.finditer(
         r"[()]|\s+(?:and|who|which|over|about|after|because|when|while|on|in|at|for|to|that|"
-        r"including|as)\s+",
+        r"including|as)\s+|\s+of\s+(?=\w+ing\b)",
         np,
     ):
         token = match.group()
@@ -480,6 +485,12 @@ def find_cues(text: str) -> list[Cue]:
     headline = _headline_cue(text, m)
     if headline is not None:
         cues.append(headline)
+    passive_quote = re.search(r"\b(?:was|were|is|being)\s+quoted\b(?:\s+by\s+[^§,;]+?)?\s+as\s+saying\b", m)
+    if passive_quote:  # '"...," X was quoted by the Courier as saying': X speaks
+        inverted = re.search(rf"{MASK}\s*[,.!?–—-]?\s*(?P<np>[^{MASK},;:]{{1,80}}?)\s*$", m[: passive_quote.start()])
+        subject = inverted.group("np") if inverted else subject_from_prefix(m[: passive_quote.start()], m)
+        if subject:
+            cues.append(Cue("quoted-as-saying", subject.strip(), "was quoted as saying", *passive_quote.span()))
     quoted = _QUOTED_AS.search(m)
     if quoted:
         cues.append(Cue("quoted-as-saying", quoted.group("np"), "quoted ... as saying", *quoted.span()))

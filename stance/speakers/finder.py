@@ -53,6 +53,7 @@ from stance.speakers.names import (
     COMPANY,
     DEPARTMENT,
     GOVERNMENT,
+    NOT_ORG_ACRONYMS,
     ORG_HEAD_NOUNS,
     ORG_WORDS,
     ORGANISATION,
@@ -182,7 +183,7 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
         run = m.group()
         tokens = run.split()
         acronyms = [t for t in tokens if re.fullmatch(r"[A-Z][a-z]?[A-Z][A-Za-z]*|[A-Z]{2,6}", t)]
-        acronyms = [t for t in acronyms if t not in _NOT_ORG_ACRONYMS]
+        acronyms = [t for t in acronyms if t not in NOT_ORG_ACRONYMS]
         if len(tokens) == 1 and (acronyms or clean[m.end() : m.end() + 7].lower() == " union"):
             found.append((m.start(), run))
         elif len(tokens) > 1 and (looks_like_org(run) or acronyms):
@@ -201,9 +202,6 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
     return [Entity(name=name, type=ORGANISATION, kind=book.kind(name)) for _, name in sorted(found)]
 
 
-_NOT_ORG_ACRONYMS = frozenset(
-    "IT HR UK US USA EU CEO CFO CTO COO PM MP MPs PDF TV PC AM PM OK GDP IPO AI BPO CV ID PR UN VAT HQ II III".split()
-)
 
 
 class SpeakerFinder:

@@ -24,7 +24,8 @@ SPEECH_VERBS: tuple[str, ...] = tuple(
     replied commented maintain maintains maintained contend contends contended stressed emphasise emphasised
     emphasize emphasized concede concedes conceded promised pledged vowed write writes wrote written estimated
     suggest suggests suggested reveal reveals revealed assure assures assured reassure reassures reassured
-    reported discussed discusses echoed echoes believe believes fear cited cites
+    reported discussed discusses echoed echoes believe believes fear cited cites assert asserts asserted
+    asserting states
     """.split()
 )
 
@@ -71,6 +72,11 @@ PHRASE_CUES: tuple[str, ...] = (
     r"(?:refused|refuses|declined|declines) to (?:comment|confirm|deny|say|discuss|guarantee|give|rule|be drawn)",
     r"(?:announced|announces|believed|feared|fears|understood|understands|knows?|thinks?|thought) that",
     r"sent (?:us|me|the \w+|\w+) (?:this|a|the following|the) statement",
+    r"indicat(?:ed|es) that",
+    r"forecasts? that|forecast(?= \w+ (?:would|will|could)\b)",
+    # a holder's state of mind about the move: "the union is furious at", "remains committed to"
+    r"(?:is|are|was|were|remains?|remained|(?:has|have) been) (?:\w+ly )?(?:furious|angry|outraged|incensed|"
+    r"concerned|worried|disappointed|dismayed|unhappy|opposed|committed)(?= (?:at|about|by|over|that|to|with)\b)",
     r"(?:issued|released|published) (?:a|this|the following) statement",
 )
 
@@ -79,7 +85,7 @@ BY_AGENT_VERBS: tuple[str, ...] = tuple(
     """
     criticised criticized condemned slammed attacked welcomed praised backed supported opposed rejected
     expressed voiced branded questioned challenged hailed blasted castigated denounced defended endorsed
-    applauded raised described dismissed
+    applauded raised described dismissed accused
     """.split()
 )
 

@@ -120,6 +120,11 @@ ORG_HEAD_NOUNS = frozenset(
     "office commission authority institute board company group".split()
 )
 
+#: Acronyms of common nouns ("IT work", "HR staff"), never an organisation's short name.
+NOT_ORG_ACRONYMS = frozenset(
+    "IT HR UK US USA EU CEO CFO CTO COO PM MP MPs PDF TV PC AM PM OK GDP IPO AI BPO CV ID PR UN VAT HQ II III".split()
+)
+
 _SUFFIXES = re.compile(r"(?:\s+(?:Group|Holdings))?\s+(?:Plc|PLC|plc|Ltd|Ltd\.|Limited|Inc|Inc\.|Corp|Corp\.|LLC)$")
 _ABBREV = re.compile(
     r"(?P<long>(?:[A-Z][\w&'’.-]*)(?:,?\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&))*)\s+\((?P<short>[A-Z][A-Za-z&]{1,9})\)"
@@ -264,7 +269,8 @@ def strip_roles(phrase: str) -> str:
         bare = token.strip(",.;:")
         if not bare or not (bare[0].isupper() or bare.startswith(("O'", "d'", "de", "van", "von"))):
             break
-        if bare.lower() in ROLE_WORDS or _ACRONYM.fullmatch(bare):
+        initial = re.fullmatch(r"[A-Z]\.", token) is not None  # "Paul A. Samuelson": "A." is no article
+        if not initial and (bare.lower() in ROLE_WORDS or _ACRONYM.fullmatch(bare)):
             break
         if "-" in bare and all(
             part in ROLE_WORDS or part in ("elect", "designate") for part in bare.lower().split("-")
@@ -467,7 +473,7 @@ class EntityBook:
         stripped = _SUFFIXES.sub("", name)
         if stripped != name and re.search(rf"\b{re.escape(stripped)}\b", self.text):
             name = stripped
-        for acronym in sorted(self.acronyms):
+        for acronym in sorted(self.acronyms - NOT_ORG_ACRONYMS):
             if len(name.split()) > 1 and acronym in initials(name):
                 self.abbreviations.setdefault(name.lower(), acronym)  # remember the long form ("the bank" needs it)
                 return acronym
