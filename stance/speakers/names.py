@@ -131,7 +131,9 @@ _ABBREV = re.compile(
     r"(?P<union>\s+[Uu]nion\b)?"
 )
 _CAP_TOKEN = r"(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z]?[a-z]+)*|[A-Z]\.)"
-_PERSON_RUN = re.compile(rf"\b{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{1,6}}\b")
+#: A bare middle initial or a lower-case particle inside a name ("Ravi K Menon", "Karl von Estrup").
+_NAME_INNER = r"(?:[A-Z]\.?|von|van|de|der|den|du|da|del|bin|al)"
+_PERSON_RUN = re.compile(rf"\b{_CAP_TOKEN}(?:\s+(?:{_NAME_INNER}\s+)?{_CAP_TOKEN}){{1,6}}\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]?\b|\b[A-Z]{2,6}\b")
 _SMALL = frozenset({"and", "for", "of", "the", "&"})
 _NOT_NAME = frozenset(
@@ -267,7 +269,8 @@ def strip_roles(phrase: str) -> str:
     name: list[str] = []
     for token in reversed(tokens):
         bare = token.strip(",.;:")
-        if not bare or not (bare[0].isupper() or bare.startswith(("O'", "d'", "de", "van", "von"))):
+        if not bare or not (bare[0].isupper() or bare in ("de", "van", "von", "der", "den", "du", "da", "del")
+                            or bare.startswith(("O'", "d'"))):
             break
         initial = re.fullmatch(r"[A-Z]\.", token) is not None  # "Paul A. Samuelson": "A." is no article
         if not initial and (bare.lower() in ROLE_WORDS or _ACRONYM.fullmatch(bare)):
