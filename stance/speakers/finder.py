@@ -53,6 +53,7 @@ from stance.speakers.names import (
     COMPANY,
     DEPARTMENT,
     GOVERNMENT,
+    KNOWN_KINDS,
     NOT_ORG_ACRONYMS,
     ORG_HEAD_NOUNS,
     ORG_WORDS,
@@ -180,12 +181,14 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
         for m in re.finditer(re.escape(long), clean, re.IGNORECASE):
             found.append((m.start(), short))
     for m in _CAP_RUN.finditer(clean):
-        run = m.group()
+        # "The Brightline union", "But Amicus union officials": the name is the run after the article
+        run = re.sub(r"^(?:(?:The|A|An|But|And|However|Meanwhile|Yet|So|Now|Then|Still)\s+)+", "", m.group())
         tokens = run.split()
         acronyms = [t for t in tokens if re.fullmatch(r"[A-Z][a-z]?[A-Z][A-Za-z]*|[A-Z]{2,6}", t)]
         acronyms = [t for t in acronyms if t not in NOT_ORG_ACRONYMS]
-        if len(tokens) == 1 and (acronyms or clean[m.end() : m.end() + 7].lower() == " union"):
-            found.append((m.start(), run))
+        known = run.lower() in KNOWN_KINDS  # a well-known body by its one-word name ("Unison")
+        if len(tokens) == 1 and (acronyms or known or re.match(r"\s+union\b", clean[m.end() :], re.IGNORECASE)):
+            found.append((m.start(), book.organisation(run)))
         elif len(tokens) > 1 and (looks_like_org(run) or acronyms):
             if book.person(run) and not looks_like_org(strip_roles(run) or run):
                 continue
