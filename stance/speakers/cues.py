@@ -35,6 +35,7 @@ from stance.speakers.lexicon import (
     REACTION_NOUNS,
     SPEECH_VERBS,
 )
+from stance.speakers.names import GENERIC_ORG_NOUNS
 
 REPORTING_VERBS = SPEECH_VERBS + POSITION_VERBS
 _VERB_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(PHRASE_CUES) + "|" + "|".join(REPORTING_VERBS) + r")(?![\w-])")
@@ -93,9 +94,12 @@ _ROLE_TAIL = re.compile(
 _COORDINATION = re.compile(r"^\s*(?:and|but|or|then)\b(?:\s+(?:\w+ly|also|then|later))*\s*$", re.IGNORECASE)
 _NP_AFTER = re.compile(r"^\s*(?P<np>[^,;:.!?(]+(?:\([^)]*\)[^,;:.!?(]*)*)")
 _LEADING_NP = re.compile(
-    r"^(?P<np>(?:(?:[Tt]he|[Aa]n?)\s+)?(?:[A-Z][\w&'’.-]*|\([A-Z]+\))(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z]+\)|and|of|for|&))*"
+    r"^(?P<np>(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,3}?(?:"
+    + "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
+    + r")(?=[\s,])"
+    r"|(?:(?:[Tt]he|[Aa]n?)\s+)?(?:[A-Z][\w&'’.-]*|\([A-Z]+\))(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z]+\)|and|of|for|&))*"
     r"(?:\s+(?:union|spokes(?:man|woman|person)))?|[Ii]t|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b"
-)
+)  # the first branch: "The government", "A leading building society" (a described organisation)
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,10 @@ def _is_appositive(segment: str) -> bool:
 
 _ORG_NOUNS = r"union|bank|company|firm|group|insurer|lender|carrier|operator|retailer|body|lobby|association|maker"
 
+_DESCRIBED_ORG = re.compile(
+    r"(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True)) + ")"
+)
+
 _ROLE_HEAD = re.compile(
     r"^(?:(?:former|then|acting|deputy|senior|chief|vice)\s+)*(?:ceo|cfo|coo|cto|chief|head|director|chairman|"
     r"chairwoman|president|secretary|minister|leader|boss|founder|managing director|analyst|spokes\w+)\b"
@@ -201,7 +209,8 @@ _ROLE_HEAD = re.compile(
 )
 _CLAUSE_TAIL = re.compile(
     r"\b(?i:because|that|while|although|though|since|whereas|so|when|if|as)\s+"
-    r"(?P<np>he|she|it|they|we|i|(?:the|its|their)\s+[a-z-]+(?:\s+[a-z-]+)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$",
+    r"(?P<np>he|she|it|they|we|i|(?:the|its|their)\s+[a-z-]+(?:\s+[a-z-]+)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+    rf"|(?:(?:a|an|new)\s+)+(?:[a-z-]+\s+)?(?:{DOCUMENT_NOUNS}))$",
 )
 
 
@@ -242,11 +251,16 @@ def is_title(segment: str) -> bool:
     """A job title standing alone: capitalised words (or an owner's possessive) ending in a role noun,
     "Fenwick Group Operations Director", "UNIFI's General Secretary", "the council's press officer"."""
     words = segment.strip().split()
-    if not words or len(words) > 7 or not re.fullmatch(r"(?:" + _ROLE_WORDS + r"|secretary|organiser|organizer)",
-                                                       words[-1], re.I):
+    if (
+        not words
+        or len(words) > 7
+        or not re.fullmatch(r"(?:" + _ROLE_WORDS + r"|secretary|organiser|organizer)", words[-1], re.I)
+    ):
         return False
-    return all(w[:1].isupper() or w in ("of", "for", "and", "the", "&") or re.search(r"['’]s$", w)
-               or w.lower() in _TITLE_LOWER for w in words[:-1])
+    return all(
+        w[:1].isupper() or w in ("of", "for", "and", "the", "&") or re.search(r"['’]s$", w) or w.lower() in _TITLE_LOWER
+        for w in words[:-1]
+    )
 
 
 _TITLE_LOWER = frozenset("press general national regional branch senior deputy chief executive communications".split())
@@ -309,7 +323,9 @@ def subject_from_prefix(prefix: str, sentence: str) -> str | None:
             return None
         if position > 0 or segment is not last:
             if _is_appositive(segment) and segment is not segments[0]:
-                continue
+                following = candidates[position + 1] if position + 1 < len(candidates) else ""
+                if not (_DESCRIBED_ORG.fullmatch(segment.strip()) and len(following.split()) > 8):
+                    continue  # else "<a clause>, the union, which ..., said": the described org is the subject
         candidate = _strip_aux(_LEADING.sub("", segment.strip()))
         if not candidate or _ADVERBIAL_SEGMENT.match(candidate):
             return None
@@ -360,6 +376,10 @@ _CLAUSE_FOLLOWS = re.compile(
 )
 
 
+_THERE_REPORTS = re.compile(
+    r"^\s*(?:(?:But|And|Meanwhile|However),?\s+)?(?P<verb>[Tt]here (?:were|are|have been|had been)"
+    r"(?:\s+(?:also|widespread|unconfirmed|press|media|news))*\s+reports)\s+(?:that|of)\b"
+)
 _COLON = re.compile(rf"^\s*(?P<np>[A-Z][^{MASK}:;]{{2,160}}?)\s*:\s*{MASK}")
 
 
@@ -418,6 +438,9 @@ def find_cues(text: str) -> list[Cue]:
         )
         if subject:
             cues.append(Cue("subject-verb", subject.strip(), ":", *colon.span("np")))
+    reports = _THERE_REPORTS.match(m)
+    if reports:  # "There were reports that ...": the claim is the press's
+        cues.append(Cue("subject-verb", "press reports", reports.group("verb"), *reports.span("verb")))
     for match in _VERB_RE.finditer(m):
         verb = match.group("verb")
         start, end = match.span("verb")
@@ -435,8 +458,10 @@ def find_cues(text: str) -> list[Cue]:
             if subject:
                 cues.append(Cue("quote-verb-subject", subject, verb, start, end, statement))
                 continue
+        participle = re.match(r"\w+ing\b", verb) is not None  # "..., saying ...", "..., calling on ..."
         if (
             not listener
+            and not participle
             and re.search(r",\s*$", before)
             and re.fullmatch(r"\s*[^,;:§]+(?:,[^,;:§]+,?)?\s*[.!?]?\s*", after)
         ):
@@ -463,12 +488,16 @@ def find_cues(text: str) -> list[Cue]:
         inserted = re.search(r",\s*(?P<np>[^,]{1,40}?)\s*$", _strip_aux(before.rstrip()))
         if inserted and re.match(r"\s*,", after):
             cues.append(Cue("inserted", inserted.group("np").strip(), verb, start, end, statement))
-        if MASK not in after and re.fullmatch(rf"{_AFTER_ADJUNCT}\s*[.!?]?\s*", after):
+        if MASK not in after and (
+            re.fullmatch(rf"{_AFTER_ADJUNCT}\s*[.!?]?\s*", after) or re.match(r"\s*,\s*(?:adding|saying)\b", after)
+        ):  # "..., the union said." / "..., the union said, adding that ..."
             trailing = re.search(r",\s*(?P<np>[^,]{1,80}?)\s*$", _strip_aux(before.rstrip()))
             if trailing:
                 cues.append(Cue("trailing", trailing.group("np").strip(), verb, start, end, statement))
                 continue
         subject = subject_from_prefix(before, m)
+        if participle and re.search(r"\w,\s*$", before) and MASK not in before:
+            subject = leading_subject(m)  # "The bank hit back at the figures, saying ...": the main subject
         if subject and verb.lower() in ("describe", "describes", "described", "defend", "defends", "defended"):
             if not re.match(r"\s*(?:it|this|the|them|him|her|as|job|jobs|outsourcing|offshoring)\b", after):
                 continue

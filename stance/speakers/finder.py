@@ -205,8 +205,6 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
     return [Entity(name=name, type=ORGANISATION, kind=book.kind(name)) for _, name in sorted(found)]
 
 
-
-
 class SpeakerFinder:
     """Reads one article's sentences in order; see the module docstring."""
 

@@ -65,7 +65,7 @@ PHRASE_CUES: tuple[str, ...] = (
     r"continued(?=\s*[.,!?])",
     r"sp(?:oke|eaks?) out",
     r"point(?:ed|s)? out",
-    r"call(?:ed|s)? (?:for|on)",
+    r"call(?:ed|s|ing)? (?:for|on)",
     r"call(?:ed|s)? (?:the|this|that|these|their|its) (?:move|decision|plans?|proposals?|deal|cuts?|announcement)",
     r"react(?:ed|s)? (?:angrily|furiously|furoiusly|with|badly|sharply|strongly)",
     r"(?:sought|seeks?|seeking) (?:assurances?|guarantees?|clarification)",

@@ -269,8 +269,11 @@ def strip_roles(phrase: str) -> str:
     name: list[str] = []
     for token in reversed(tokens):
         bare = token.strip(",.;:")
-        if not bare or not (bare[0].isupper() or bare in ("de", "van", "von", "der", "den", "du", "da", "del")
-                            or bare.startswith(("O'", "d'"))):
+        if not bare or not (
+            bare[0].isupper()
+            or bare in ("de", "van", "von", "der", "den", "du", "da", "del")
+            or bare.startswith(("O'", "d'"))
+        ):
             break
         initial = re.fullmatch(r"[A-Z]\.", token) is not None  # "Paul A. Samuelson": "A." is no article
         if not initial and (bare.lower() in ROLE_WORDS or _ACRONYM.fullmatch(bare)):

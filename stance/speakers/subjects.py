@@ -366,8 +366,8 @@ def parse_subject(phrase: str, book: EntityBook) -> Mention | None:
     """Turn a subject phrase into an entity or a back-reference (None: not a source)."""
     phrase = clean_spaces(phrase).strip(" -–—:;")
     phrase = re.sub(r"^(?:in a statement|in a letter|in an email)\s+", "", phrase, flags=re.IGNORECASE)
-    if not phrase or "§" in phrase:
-        return None
+    if not phrase or "§" in phrase or re.match(r"[Tt]here\b", phrase):
+        return None  # "There are fears that ...": no holder named
     for rule in SUBJECT_RULES:
         mention = rule.apply(phrase, book)
         if mention is NOT_A_SOURCE:
