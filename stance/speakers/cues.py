@@ -40,6 +40,8 @@ from stance.speakers.names import GENERIC_ORG_NOUNS
 REPORTING_VERBS = SPEECH_VERBS + POSITION_VERBS
 _VERB_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(PHRASE_CUES) + "|" + "|".join(REPORTING_VERBS) + r")(?![\w-])")
 _HEADLINE_VERB_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(HEADLINE_VERBS) + r")(?![\w-])")
+#: A Title Case Headline capitalises its verb too ("Governor Restricts State Work").
+_HEADLINE_VERB_TITLE_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(HEADLINE_VERBS) + r")(?![\w-])", re.IGNORECASE)
 _NP_STOP = r"(?:[^,;:.§()]|\([^)]*\)|\.(?=\w))+"
 #: "was criticised [yesterday] by the union": the by-agent holds the position.
 _BY_AGENT = re.compile(
@@ -413,7 +415,12 @@ def _headline_cue(text: str, m: str) -> Cue | None:
     """ "Unions vow to fight ...", "Minister defends outsourcing": the headline's subject holds the position."""
     if not is_headline(text):
         return None
-    verb = _HEADLINE_VERB_RE.search(m)
+    colon = re.match(r"^(?P<np>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3}):\s+\S", m)
+    if colon:  # "Kellerman: Demand will keep growing": the headline gives the source's claim
+        return Cue("headline", colon.group("np"), ":", *colon.span("np"))
+    words = [w for w in m.split() if w[:1].isalpha()]
+    title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    verb = (_HEADLINE_VERB_TITLE_RE if title_case else _HEADLINE_VERB_RE).search(m)
     if verb is None or MASK in m[: verb.start()]:
         return None
     subject = m[: verb.start()].strip(" ,:-–—")

@@ -230,7 +230,8 @@ class SpeakerFinder:
         if mention.kind == "back-person":
             found = self._last_voice(mention.gender) or state.last_fitting(type_=PERSON)
             if found is None and state.book.persons:  # "India's prime minister" before the name is given
-                return Entity(state.book.persons[0], PERSON)
+                titled = state.book.person_with_role(mention.noun) if mention.noun else None
+                return Entity(titled or state.book.persons[0], PERSON)
             return found
         if mention.kind == "back-document":
             return state.last_document or state.book.document_author()
@@ -303,6 +304,12 @@ class SpeakerFinder:
         state = self.state
         result: Attribution | None = None
         for cue in find_cues(text):
+            if (
+                cue.rule == "headline"
+                and cue.verb == ":"
+                and len(re.findall(rf"\b{re.escape(cue.subject)}\b", state.book.text)) < 2
+            ):
+                continue  # "Official: ...": a headline's lead word that the article never names again
             mention = self.parse_subject(cue.subject)
             if mention is None:
                 continue

@@ -49,7 +49,8 @@ HEADLINE_VERBS: tuple[str, ...] = tuple(
     vow vows praise praises support supports back backs defend defends slam slams lash lashes attack attacks
     reject rejects welcome welcomes hint hints criticise criticises criticize criticizes warn warns oppose
     opposes blast blasts deny denies say says urge urges fear fears demand demands pledge pledges promise
-    promises rebut rebuts condemn condemns hail hails rule rules bars bans restricts vetoes
+    promises rebut rebuts condemn condemns hail hails rule rules bars bans restricts vetoes advocates advocate
+    prohibits drops
     """.split()
 )
 

@@ -147,6 +147,9 @@ _NOT_NAME = frozenset(
 
 SEPARATOR = "¶"
 
+#: Abbreviated titles in front of a name ("Gov. Ted Strickland").
+_ROLE_ABBREVIATIONS = {"governor": ("Gov",), "senator": ("Sen",), "president": ("Pres",), "representative": ("Rep",)}
+
 #: Lower-case words that describe an organisation in front of its name ("IT major X", "TELECOMS FIRM X").
 _DESCRIPTORS = frozenset("major giant firm lender telecoms retailer insurer carrier operator provider maker".split())
 
@@ -157,6 +160,15 @@ _ABBREV_REVERSED = re.compile(
 #: Honorifics and role nouns that tell a person's gender.
 _FEMALE = r"Mrs|Ms|Miss|Dame|Lady|Baroness|spokeswoman|chairwoman|businesswoman|congresswoman"
 _MALE = r"Mr|Sir|Lord|Baron|spokesman|chairman|businessman|congressman"
+
+
+def _title_case(text: str) -> bool:
+    """A Title Case Headline: short, no final stop, and (nearly) every word capitalised."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if len(words) < 3 or len(words) > 16 or text.rstrip()[-1:] in ".!?":
+        return False
+    small = {"a", "an", "the", "of", "on", "in", "to", "for", "and", "at", "by", "with", "from"}
+    return all(w[0].isupper() or w in small for w in words)
 
 
 def _spells(short: str, long: str) -> bool:
@@ -327,6 +339,7 @@ class EntityBook:
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> EntityBook:
         # a separator no name pattern crosses: "... to Pune" + "Aviva said" must not make "Pune Aviva"
+        texts = list(texts)
         text = f" {SEPARATOR} ".join(clean_spaces(t) for t in texts)
         book = cls(text=text)
         for match in _ABBREV.finditer(text):
@@ -346,7 +359,9 @@ class EntityBook:
             if _spells(short, long):
                 book.abbreviations[long.lower()] = short
         book.acronyms = {m.group() for m in _ACRONYM.finditer(text)}
-        for match in _PERSON_RUN.finditer(text):
+        # a Title Case Headline capitalises every word: its runs are no names ("State Work Done Offshore")
+        prose = f" {SEPARATOR} ".join("" if _title_case(t) else clean_spaces(t) for t in texts)
+        for match in _PERSON_RUN.finditer(prose):
             name = strip_roles(match.group())
             if len(name.split()) >= 2 and not looks_like_org(name) and not book._not_a_name(name):
                 if name not in book.persons:
@@ -407,6 +422,19 @@ class EntityBook:
             return True
         # place and adjective words that are capitalised only at a sentence start are rare in names
         return any(t.lower() in self.abbreviations for t in tokens)
+
+    def person_with_role(self, role: str) -> str | None:
+        """The first person the article names with this role word in front ("Gov. Dana Whitcombe" for a
+        headline's "Governor"), so a headline's description resolves to the name given later."""
+        alternatives = [re.escape(role)] + [re.escape(a) for a in _ROLE_ABBREVIATIONS.get(role, ())]
+        title = rf"\b(?i:{'|'.join(alternatives)})\.?\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}?"
+        found = []
+        for full in self.persons:
+            first, last = re.escape(full.split()[0]), re.escape(full.split()[-1])
+            match = re.search(rf"{title}{first}\b(?:\s+[\w.'’-]+){{0,2}}?\s+{last}\b", self.text)
+            if match:
+                found.append((match.start(), full))
+        return min(found)[1] if found else None
 
     def person(self, phrase: str) -> str | None:
         """The full name of a person mention, or None if it is not a person."""

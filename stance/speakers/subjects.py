@@ -66,6 +66,17 @@ _DEMONYMS = {
     "british": "UK",
     "australia": "Australian",
     "australian": "Australian",
+    "ireland": "Irish",
+    "irish": "Irish",
+    "germany": "German",
+    "german": "German",
+    "canada": "Canadian",
+    "canadian": "Canadian",
+    "japan": "Japanese",
+    "japanese": "Japanese",
+    "indian": "Indian",
+    "french": "French",
+    "chinese": "Chinese",
 }
 _GENERIC_NOUNS = "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
 #: "the union", "a trade union", "the French company"; or a bare headline noun ("Department denies ...").
@@ -74,8 +85,9 @@ _GENERIC = re.compile(
     rf"|(?P<bare>(?i:{_GENERIC_NOUNS})))$"
 )
 _GENERIC_PERSON = re.compile(
-    r"^(?:(?:the|a|[A-Z][\w.]*['’]s)\s+)?(?:[\w-]+\s+){0,2}(?:minister|adviser|advisor|analyst|economist|chairman|chairwoman|president|"
-    r"secretary|director|executive|boss|chief|leader|official|head)(?:\s+of\s+.+)?$",
+    r"^(?:(?:the|a|[A-Z][\w.]*['’]s)\s+)?(?:[\w-]+\s+){0,2}(?P<role>minister|adviser|advisor|analyst|economist|chairman|"
+    r"chairwoman|president|secretary|director|executive|boss|chief|leader|official|head|governor|senator|mayor|premier)"
+    r"(?:\s+of\s+.+)?$",
     re.IGNORECASE,
 )
 _STAFF_OF = re.compile(
@@ -171,7 +183,7 @@ def unnamed_source(phrase: str, book: EntityBook) -> Mention | None:
 
 def national_government(phrase: str, book: EntityBook) -> Mention | None:
     """ "India's government", "the US government": the government with its country."""
-    match = re.fullmatch(r"(?:the\s+)?(?P<country>[A-Z][\w.]*?)(?:['’]s)?\s+government", phrase)
+    match = re.fullmatch(r"(?:the\s+)?(?P<country>[A-Z][\w.]*?)(?:['’]s)?\s+(?:government|govt\.?)", phrase)
     if match and match.group("country").lower() in _DEMONYMS:
         name = f"{_DEMONYMS[match.group('country').lower()]} government"
         return Mention("entity", Entity(name, ORGANISATION, GOVERNMENT))
@@ -269,7 +281,8 @@ def generic_org(phrase: str, book: EntityBook) -> Mention | None:
 
 def generic_person(phrase: str, book: EntityBook) -> Mention | None:
     """ "the minister", "The head of the bank": the last fitting person."""
-    return Mention("back-person") if _GENERIC_PERSON.match(phrase) else None
+    match = _GENERIC_PERSON.match(phrase)
+    return Mention("back-person", noun=match.group("role").lower()) if match else None
 
 
 def first_of_pair(phrase: str, book: EntityBook) -> Mention | None:
