@@ -77,7 +77,9 @@ _AUX = re.compile(
 _LEADING = re.compile(
     r"^(?:(?:but|and|however|meanwhile|now|yet|so|also|separately|instead|indeed|still|then|today|yesterday|"
     r"earlier|later)\b[,]?\s+|(?:earlier|later|last|this|next)\s+(?:this\s+|that\s+)?(?:week|month|year|day|"
-    r"morning|night|autumn|spring|summer|winter)\b,?\s+)+",
+    r"morning|night|autumn|spring|summer|winter)\b,?\s+"
+    r"|in\s+(?:(?:early|late|mid-?)\s*)?(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|\d{4})(?:\s+\d{4})?,?\s+)+",
     re.IGNORECASE,
 )
 _ADVERBIAL_SEGMENT = re.compile(
@@ -293,6 +295,7 @@ def subject_from_prefix(prefix: str, sentence: str) -> str | None:
     clause is a bare relative ("..., who said ...") has no subject here,
     because its claim sits inside someone else's sentence.
     """
+    prefix_raw = prefix
     prefix = _strip_aux(_drop_dashes(prefix).rstrip())
     segments = _split_commas(prefix)
     last = segments[-1]
@@ -300,7 +303,13 @@ def subject_from_prefix(prefix: str, sentence: str) -> str | None:
         return None
     if re.search(r"\b(?:that|who|which|whom|whose|to|of|for|by|with|from)\s*$", last):
         return None
-    if len(segments) > 1 and _COORDINATION.match(last):
+    coordinated_verb = re.match(r"\w+ed\b|\w+\s+that\b", sentence[len(prefix_raw) :]) is not None
+    if (len(segments) > 1 and _COORDINATION.match(last)) or (
+        coordinated_verb
+        and re.search(r"\s(?:and|but)\s*$", last)
+        and len(last.split()) > 3
+        and not _NAME_LIST_END.search(last)
+    ):  # "X has opened a centre and pledged ...": the coordinated verb shares the sentence's subject
         return leading_subject(sentence)
     if MASK in last:
         segments[-1] = last = last.split(MASK)[-1]
@@ -372,7 +381,8 @@ _ORDER = {
 #: Verbs that carry a statement only with a clause ("confirmed (that) it will ..."), not a noun object.
 _ACTION_WITH_OBJECT = frozenset("confirm confirms confirmed confirming announced announces unveiled".split())
 _CLAUSE_FOLLOWS = re.compile(
-    rf"^\s*(?:that\b|{MASK}|[:,]|(?:it|he|she|they|we|there|this)\b"
+    rf"^\s*(?:(?:yesterday|today|on \w+day|last \w+|this \w+|earlier|later|publicly)\s+)?"
+    rf"(?:that\b|{MASK}|[:,]|(?:it|he|she|they|we|there|this)\b"
     r"|(?:[\w'’-]+\s+){0,6}?(?:will|would|is|are|was|were|has|had|have|could|may|might|can|must|should)\b)",
     re.IGNORECASE,
 )

@@ -187,6 +187,8 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
         acronyms = [t for t in tokens if re.fullmatch(r"[A-Z][a-z]?[A-Z][A-Za-z]*|[A-Z]{2,6}", t)]
         acronyms = [t for t in acronyms if t not in NOT_ORG_ACRONYMS]
         known = run.lower() in KNOWN_KINDS  # a well-known body by its one-word name ("Unison")
+        if len(tokens) == 1 and book.person(run) in book.persons:
+            continue  # "McGreevey" has the shape of an acronym but is a person the article names
         if len(tokens) == 1 and (acronyms or known or re.match(r"\s+union\b", clean[m.end() :], re.IGNORECASE)):
             found.append((m.start(), book.organisation(run)))
         elif len(tokens) > 1 and (looks_like_org(run) or acronyms):
@@ -213,6 +215,9 @@ class SpeakerFinder:
         inventory: list[Entity] = []
         for text in texts:
             inventory.extend(_org_mentions(text, self.state.book))
+            subject = self._named_subject(text)  # "Corvel is opening ...": a one-word name the runs miss
+            if subject is not None and subject.type == ORGANISATION and subject not in inventory:
+                inventory.append(subject)
         self.state.inventory = inventory
         if title:
             self.state.mentions.extend(_org_mentions(title, self.state.book))
@@ -336,20 +341,28 @@ class SpeakerFinder:
         self._remember_subject(text)
         return result
 
-    def _remember_subject(self, text: str) -> None:
-        """A named sentence subject is a mention too ("Halden Logistics has opened ..." ... "The firm said")."""
+    def _named_subject(self, text: str) -> Entity | None:
+        """The named subject that opens a sentence, if any (a one-word name only if the article also uses
+        it inside a sentence, so "Staff" or "Meanwhile" never count)."""
         subject = leading_subject(text)
         if not subject or (
             len(subject.split()) < 2
             and not re.search(rf"[^.!?{SEPARATOR}]\s{re.escape(subject)}\b", self.state.book.text)
         ):
-            return
+            return None
         if subject.lower() in ORG_WORDS:  # "Energy major British Gas ...": a descriptor, not a name
-            return
+            return None
         mention = self.parse_subject(subject)
         if mention is not None and mention.kind == "entity" and mention.entity is not None:
             if mention.entity.name not in ("government",):
-                self.state.mentions.append(mention.entity)
+                return mention.entity
+        return None
+
+    def _remember_subject(self, text: str) -> None:
+        """A named sentence subject is a mention too ("Halden Logistics has opened ..." ... "The firm said")."""
+        entity = self._named_subject(text)
+        if entity is not None:
+            self.state.mentions.append(entity)
 
     def _remember(self, entity: Entity, cue: Cue, text: str, paragraph: int, index: int, result: Attribution) -> None:
         state = self.state

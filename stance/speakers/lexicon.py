@@ -40,6 +40,7 @@ POSITION_VERBS: tuple[str, ...] = tuple(
     castigating castigates hailed hails rebutted rebuts protested campaigned lobbied demanded justified
     justifies vetoed vetoes vow vows vowing denounced denounces deplored decried lamented
     applauded blamed blames proposed proposes hinted hints congratulated congratulates
+    prohibited prohibits banned barred restricted announced announces
     """.split()
 )
 

@@ -78,6 +78,13 @@ _DEMONYMS = {
     "french": "French",
     "chinese": "Chinese",
 }
+#: Nationality adjectives that describe rather than name ("the Australian telecommunications company").
+_NATIONALITY = frozenset(
+    """
+    australian irish indian american british french german chinese japanese canadian scottish welsh english european
+    dutch swedish danish finnish norwegian spanish italian filipino mexican korean asian african polish
+    """.split()
+)
 _GENERIC_NOUNS = "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
 #: "the union", "a trade union", "the French company"; or a bare headline noun ("Department denies ...").
 _GENERIC = re.compile(
@@ -269,7 +276,10 @@ def generic_org(phrase: str, book: EntityBook) -> Mention | None:
         return None
     noun = (match.group("noun") or match.group("bare")).lower()
     modifiers = phrase[: match.start("noun")].split()[1:] if match.group("noun") else []
-    if any(w[0].isupper() and not re.search(r"['’]s$", w) and w.lower() not in ROLE_WORDS for w in modifiers):
+    if any(
+        w[0].isupper() and not re.search(r"['’]s$", w) and w.lower() not in ROLE_WORDS and w.lower() not in _NATIONALITY
+        for w in modifiers
+    ):
         return None  # "The Amberley union" is a name, not a back-reference
     if "of" in modifiers:
         return None  # "The head of the bank" is a person
