@@ -118,13 +118,20 @@ class Cue:
     statement: bool = False
 
 
+def _normalise_marks(text: str) -> str:
+    """Quotation marks as the quote reader expects them, keeping every position: two apostrophes or
+    backticks are one double mark, and a closing mark right after a colon ('said:”The union ...') opens."""
+    text = text.replace("''", '" ').replace("``", '" ')
+    return re.sub(r"(?<=:)(\s*)”", lambda m: m.group(1) + "“", text)
+
+
 def masked(text: str) -> str:
     """The sentence with every quotation (marks included) replaced by ``§``.
 
     Two apostrophes or two backticks stand for a double quotation mark in some
     papers (''We understand ...''); they are read as one, keeping positions.
     """
-    inside = quote_depths(text.replace("''", '" ').replace("``", '" '))
+    inside = quote_depths(_normalise_marks(text))
     out = []
     for ch, flag in zip(text, inside, strict=True):
         out.append(MASK if flag or ch in '“”"' else ch)
@@ -212,7 +219,7 @@ _ROLE_HEAD = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_TAIL = re.compile(
-    r"\b(?i:because|that|while|although|though|since|whereas|so|when|if|as)\s+"
+    r"\b(?i:because|that|while|although|though|since|whereas|so|when|if|as|but)\s+"
     r"(?P<np>he|she|it|they|we|i|(?:the|its|their)\s+[a-z-]+(?:\s+[a-z-]+)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
     rf"|(?:(?:a|an|new)\s+)+(?:[a-z-]+\s+)?(?:{DOCUMENT_NOUNS}))$",
 )
@@ -325,7 +332,8 @@ def subject_from_prefix(prefix: str, sentence: str) -> str | None:
     frame = re.fullmatch(r"\s*(?:which|that)\s+(?P<np>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)\s*", last)
     if frame:  # "the changes, which Aviva said would help": a thin frame around Aviva's claim
         return frame.group("np")
-    if last.strip() and not _RELATIVE.match(last) and not (len(segments) > 1 and _ROLE_HEAD.match(last.strip())):
+    appositive_role = len(segments) > 1 and _ROLE_HEAD.match(last.strip()) and len(last.split()) <= 8
+    if last.strip() and not _RELATIVE.match(last) and not appositive_role:
         candidates = [last]  # the subject is right before the verb
     else:
         candidates = list(reversed(segments[:-1]))  # skip back over appositives and relative clauses
@@ -382,7 +390,7 @@ _ORDER = {
 _ACTION_WITH_OBJECT = frozenset("confirm confirms confirmed confirming announced announces unveiled".split())
 _CLAUSE_FOLLOWS = re.compile(
     rf"^\s*(?:(?:yesterday|today|on \w+day|last \w+|this \w+|earlier|later|publicly)\s+)?"
-    rf"(?:that\b|{MASK}|[:,]|(?:it|he|she|they|we|there|this)\b"
+    rf"(?:that\b|{MASK}|[:,]|[.!?]?\s*$|(?:it|he|she|they|we|there|this)\b"
     r"|(?:[\w'’-]+\s+){0,6}?(?:will|would|is|are|was|were|has|had|have|could|may|might|can|must|should)\b)",
     re.IGNORECASE,
 )
@@ -421,6 +429,9 @@ def is_headline(text: str) -> bool:
     return bool(stripped) and stripped[-1] not in ".!?:;," and len(stripped.split()) <= 16
 
 
+_FEELINGS = r"disappointed|angry|furious|dismayed|outraged|concerned|worried|relieved|delighted|pleased|upset"
+
+
 def _headline_cue(text: str, m: str) -> Cue | None:
     """ "Unions vow to fight ...", "Minister defends outsourcing": the headline's subject holds the position."""
     if not is_headline(text):
@@ -428,6 +439,9 @@ def _headline_cue(text: str, m: str) -> Cue | None:
     colon = re.match(r"^(?P<np>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3}):\s+\S", m)
     if colon:  # "Kellerman: Demand will keep growing": the headline gives the source's claim
         return Cue("headline", colon.group("np"), ":", *colon.span("np"))
+    feeling = re.match(rf"^(?P<np>[A-Z][\w'’-]*(?:\s+[\w'’-]+){{0,3}}?)\s+(?P<verb>{_FEELINGS})\b", m)
+    if feeling:  # "Union disappointed": a sub-heading that gives a holder's reaction
+        return Cue("headline", feeling.group("np"), feeling.group("verb"), *feeling.span("np"))
     words = [w for w in m.split() if w[:1].isalpha()]
     title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
     verb = (_HEADLINE_VERB_TITLE_RE if title_case else _HEADLINE_VERB_RE).search(m)

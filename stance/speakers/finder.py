@@ -42,6 +42,7 @@ from stance.speakers.cues import (
     _ORDER,
     MASK,
     Cue,
+    _normalise_marks,
     find_cues,
     has_direct_quote,
     is_headline,
@@ -174,9 +175,10 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
     """Organisations named in a text, in order: abbreviations, runs with an acronym or
     an organisation word ("Lloyds TSB", "Cabinet Office"), and "government"."""
     found: list[tuple[int, str]] = []
-    clean = re.sub(
-        r"^(?:More|New|Some|Many|All|Most|Other|Another)\s+", lambda m: " " * len(m.group()), clean_spaces(text)
-    )
+    clean = clean_spaces(text)
+    lead = re.match(r"^(?:More|New|Some|Many|All|Most|Other|Another)\s+(?P<rest>[A-Z][\w&'’-]*)", clean)
+    if lead and len(re.findall(rf"\b{re.escape(lead.group())}\b", book.text)) < 2:
+        clean = " " * lead.start("rest") + clean[lead.start("rest") :]  # "More BT jobs": "More" names nothing
     for long, short in book.abbreviations.items():
         for m in re.finditer(re.escape(long), clean, re.IGNORECASE):
             found.append((m.start(), short))
@@ -428,7 +430,7 @@ def quotation_spans(sentences: Sequence[Sentence]) -> list[list[int]]:
             spans[-1].append(i)
         else:
             spans.append([i])
-        flags = quote_depths(("“" if joins else "") + text.replace("''", '" ').replace("``", '" '))
+        flags = quote_depths(("“" if joins else "") + _normalise_marks(text))
         inside = bool(flags) and flags[-1] and text.rstrip()[-1:] not in '”"'
     return [span for span in spans if len(span) > 1]
 

@@ -61,6 +61,7 @@ ORG_WORDS = frozenset(
     program house parliament congress senate cabinet treasury executive nhs software logistics energy motors
     airlines airline media foods retail pharmaceuticals pharma financial finance electronics engineering
     communications labs digital health security outsourcing consultants enterprises ventures brands stores
+    guild alliance coalition chamber league forum
     """.split()
 )
 
@@ -107,6 +108,8 @@ GENERIC_ORG_NOUNS: dict[str, str] = {
     "council": OTHER,
     "body": OTHER,
     "lobby": OTHER,
+    "organisation": OTHER,
+    "organization": OTHER,
     "retailer": COMPANY,
     "department": DEPARTMENT,
     "ministry": DEPARTMENT,
@@ -125,7 +128,10 @@ NOT_ORG_ACRONYMS = frozenset(
     "IT HR UK US USA EU CEO CFO CTO COO PM MP MPs PDF TV PC AM PM OK GDP IPO AI BPO CV ID PR UN VAT HQ II III".split()
 )
 
-_SUFFIXES = re.compile(r"(?:\s+(?:Group|Holdings))?\s+(?:Plc|PLC|plc|Ltd|Ltd\.|Limited|Inc|Inc\.|Corp|Corp\.|LLC)$")
+_SUFFIXES = re.compile(
+    r"(?:\s+(?:Group|Holdings))?\s+(?:Plc|PLC|plc|Ltd|Ltd\.|Limited|Inc|Inc\.|Corp|Corp\.|LLC)$"
+    r"|\s+NHS(?:\s+Foundation)?\s+Trust$"  # "Northgate Hospitals NHS Trust" -> Northgate Hospitals
+)
 _ABBREV = re.compile(
     r"(?P<long>(?:[A-Z][\w&'’.-]*)(?:,?\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&))*)\s+\((?P<short>[A-Z][A-Za-z&]{1,9})\)"
     r"(?P<union>\s+[Uu]nion\b)?"
@@ -279,8 +285,10 @@ def strip_roles(phrase: str) -> str:
     tokens = phrase.split()
     # the name is the trailing run of capitalised tokens that are not role words
     name: list[str] = []
-    for token in reversed(tokens):
+    for position, token in enumerate(reversed(tokens)):
         bare = token.strip(",.;:")
+        if position == 0:
+            bare = re.sub(r"['’]s$", "", bare)  # "Ellen Marsh's administration": the name is Ellen Marsh
         if not bare or not (
             bare[0].isupper()
             or bare in ("de", "van", "von", "der", "den", "du", "da", "del")
@@ -423,6 +431,15 @@ class EntityBook:
         # place and adjective words that are capitalised only at a sentence start are rare in names
         return any(t.lower() in self.abbreviations for t in tokens)
 
+    def administration(self) -> str | None:
+        """ "<surname> administration" for the governor or president the article names (the label
+        scheme's name for a state government acting through its head's officials)."""
+        for role in ("governor", "president"):
+            head = self.person_with_role(role)
+            if head:
+                return f"{head.split()[-1]} administration"
+        return None
+
     def person_with_role(self, role: str) -> str | None:
         """The first person the article names with this role word in front ("Gov. Dana Whitcombe" for a
         headline's "Governor"), so a headline's description resolves to the name given later."""
@@ -467,9 +484,9 @@ class EntityBook:
         if defined:  # "the Public and Commercial Services (PCS) union" names itself
             return defined.group("short")
         name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
-        name = re.sub(
-            r"^(?:More|Some|Many|Most|All|Other|Another|New)\s+(?=[A-Z])", "", name
-        )  # a headline's "More BT jobs"
+        lead = re.match(r"^(?:More|Some|Many|Most|All|Other|Another|New)\s+(?=[A-Z])", name)
+        if lead and len(re.findall(rf"\b{re.escape(name)}\b", self.text)) < 2:
+            name = name[lead.end() :]  # a headline's "More BT jobs"; "New Harbour Telecom" twice is a name
         name = re.sub(r"['’]s$", "", name)
         # "Armonk, N.Y.-based IBM", "Leeds-headquartered Corvel": the place is a descriptor
         name = re.sub(r"^(?:[A-Z][\w.]*,?\s+)*[A-Z][\w.]*-(?:based|headquartered|owned|listed)\s+", "", name)
@@ -479,7 +496,10 @@ class EntityBook:
             name = name[lead.end() :]
         name = re.sub(r"^(?P<name>[A-Z][\w&'’.-]*)\s+the\s+[Uu]nion$", r"\g<name>", name)  # "Unite the Union"
         name = re.sub(
-            r"^(?:UK|US|Britain|America|India|Australia)['’]s\s+", "", name
+            r"^(?:UK|US|Britain|America|India|Australia|Germany|France|Ireland|Canada|Japan|China|Norway|Sweden|"
+            r"Denmark|Europe)['’]s\s+",
+            "",
+            name,
         )  # "the UK's Barclays Bank"  # "Armonk, N.Y.-based IBM"
         name = re.sub(r"^(?P<name>[A-Z][\w&'’.-]*)\s+union$", r"\g<name>", name)  # "Amicus union" -> Amicus
         lower = name.lower()
@@ -505,7 +525,7 @@ class EntityBook:
         if without_union != name and (without_union in self.acronyms or without_union.lower() in self.abbreviations):
             return self.abbreviations.get(without_union.lower(), without_union)
         stripped = _SUFFIXES.sub("", name)
-        if stripped != name and re.search(rf"\b{re.escape(stripped)}\b", self.text):
+        if stripped != name and (re.search(rf"\b{re.escape(stripped)}\b", self.text) or "NHS" in name):
             name = stripped
         for acronym in sorted(self.acronyms - NOT_ORG_ACRONYMS):
             if len(name.split()) > 1 and acronym in initials(name):
@@ -531,6 +551,7 @@ class EntityBook:
         if len(words) > 1 and words[0][:1].isupper() and words[0].lower() not in ORG_WORDS:
             # "ABBEY National" in an article that otherwise says "Abbey": the article's short name
             alone = re.findall(rf"\b{re.escape(words[0])}\b(?!\s+{re.escape(words[1])})", self.text, re.IGNORECASE)
+            alone = [a for a in alone if a[0].isupper()]  # "call centre" is no mention of "Call Telecom"
             whole = re.findall(rf"\b{re.escape(name)}\b", self.text, re.IGNORECASE)
             if len(alone) > len(whole):
                 return Counter(alone).most_common(1)[0][0]

@@ -145,6 +145,18 @@ def _org(name: str, book: EntityBook) -> Mention:
     return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
 
 
+def administration(phrase: str, book: EntityBook) -> Mention | None:
+    """ "Gov. Ellen Marsh's administration" -> Marsh administration; "administration officials" -> the
+    administration of the governor (or president) the article names."""
+    own = re.match(r"^(?:[A-Z][\w.]*\s+)*(?P<surname>[A-Z][\w'’-]+)['’]s\s+administration\b", phrase)
+    if own:
+        return _org(f"{own.group('surname')} administration", book)
+    if re.fullmatch(r"(?:the\s+)?(?:state\s+)?administration(?:\s+(?:officials|spokes\w+|aides))?", phrase, re.I):
+        name = book.administration()
+        return _org(name, book) if name else None
+    return None
+
+
 def pronoun(phrase: str, book: EntityBook) -> Mention | None:
     """he/she: the last fitting person (by gender); it: the last organisation; they: the last source."""
     lower = phrase.lower()
@@ -203,7 +215,7 @@ def document(phrase: str, book: EntityBook) -> Mention | None:
     if not _DOCUMENT.search(phrase):
         return None
     abbr = _ABBR_IN.search(phrase)
-    for m in re.finditer(r"\b[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*", phrase):
+    for m in re.finditer(r"\b[A-Z][\w&'’-]*(?:\s+(?:(?:of|and|for|&)\s+)?[A-Z][\w&'’-]*)*", phrase):
         word = m.group()
         if word.lower() in ("the", "a", "an", "in", "according") or word.lower() in ROLE_WORDS:
             continue
@@ -365,6 +377,7 @@ class SubjectRule:
 #: The rules, in the order they are tried. Earlier rows are narrower.
 SUBJECT_RULES: tuple[SubjectRule, ...] = (
     SubjectRule("pronoun", pronoun),
+    SubjectRule("administration", administration),
     SubjectRule("first-person", first_person),
     SubjectRule("respondents", respondents),
     SubjectRule("group", group),
