@@ -260,6 +260,23 @@ class SpeakerFinder:
         # "it": the last organisation that spoke, else the last one named
         return state.last_fitting(type_=ORGANISATION)
 
+    def _same_sentence_person(self, text: str, cue: Cue, mention: Mention) -> Entity | None:
+        """ "X did not rule it out, but he admitted ...": a pronoun subject is first the person named
+        earlier in its own sentence (of its gender, when the article shows one)."""
+        if mention.kind != "back-person" or cue.subject.lower() not in ("he", "she"):
+            return None
+        book = self.state.book
+        found = []
+        for full in book.persons:
+            hit = None
+            for hit in re.finditer(rf"\b{re.escape(full.split()[-1])}\b", text[: cue.start]):
+                pass
+            if hit is None or looks_like_org(full):
+                continue
+            if book.genders.get(full, mention.gender) == mention.gender:
+                found.append((hit.start(), full))
+        return Entity(max(found)[1], PERSON) if found else None
+
     def _last_voice(self, gender: str) -> Entity | None:
         """The last source that can be "he"/"she": a person of that gender (or unknown), or an
         organisation that spoke through an unnamed spokesperson of that gender."""
@@ -323,7 +340,7 @@ class SpeakerFinder:
             if mention.kind == "author":
                 result = Attribution(AUTHOR, AUTHOR, "first-person", f"{cue.verb} + {cue.subject!r}", 0.8)
                 break
-            entity = self.resolve(mention)
+            entity = self._same_sentence_person(text, cue, mention) or self.resolve(mention)
             if entity is None or (cue.rule == "for-x" and entity.type != PERSON):
                 continue
             if entity.name == "government":

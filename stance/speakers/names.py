@@ -61,7 +61,7 @@ ORG_WORDS = frozenset(
     program house parliament congress senate cabinet treasury executive nhs software logistics energy motors
     airlines airline media foods retail pharmaceuticals pharma financial finance electronics engineering
     communications labs digital health security outsourcing consultants enterprises ventures brands stores
-    guild alliance coalition chamber league forum
+    guild alliance coalition chamber league forum journal times herald tribune gazette newspaper
     """.split()
 )
 
