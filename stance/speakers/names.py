@@ -62,6 +62,7 @@ ORG_WORDS = frozenset(
     airlines airline media foods retail pharmaceuticals pharma financial finance electronics engineering
     communications labs digital health security outsourcing consultants enterprises ventures brands stores
     guild alliance coalition chamber league forum journal times herald tribune gazette newspaper
+    banco banca banque groupe gruppo gmbh ag sa nv spa
     """.split()
 )
 
@@ -383,6 +384,8 @@ class EntityBook:
         kinds.add(org_kind(name))
         if re.search(rf"\b{re.escape(name)}\s+union\b", self.text, re.IGNORECASE):  # "the Amicus union"
             kinds.add(UNION)
+        if re.search(rf"\b{re.escape(name)},\s+(?:[\w'’-]+\s+){{0,4}}(?:trade\s+)?union\b", self.text):
+            kinds.add(UNION)  # "IG Metall, Germany's biggest industrial union"
         for kind in (UNION, DEPARTMENT, GOVERNMENT):  # a kind word anywhere beats the default
             if kind in kinds:
                 return kind
@@ -502,6 +505,9 @@ class EntityBook:
             name,
         )  # "the UK's Barclays Bank"  # "Armonk, N.Y.-based IBM"
         name = re.sub(r"^(?P<name>[A-Z][\w&'’.-]*)\s+union$", r"\g<name>", name)  # "Amicus union" -> Amicus
+        compounds = Counter(re.findall(rf"\b{re.escape(name)}-[A-Z][A-Za-z]+\b", self.text)) if name else Counter()
+        if compounds and sum(compounds.values()) > len(re.findall(rf"\b{re.escape(name)}\b(?!-)", self.text)):
+            name = compounds.most_common(1)[0][0]  # the article mostly says "IEEE-USA", not "IEEE"
         lower = name.lower()
         if re.fullmatch(r"(?:uk|british)\s+government", lower):
             return "UK government"
