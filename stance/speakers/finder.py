@@ -268,9 +268,8 @@ class SpeakerFinder:
         book = self.state.book
         found = []
         for full in book.persons:
-            hit = None
-            for hit in re.finditer(rf"\b{re.escape(full.split()[-1])}\b", text[: cue.start]):
-                pass
+            hits = list(re.finditer(rf"\b{re.escape(full.split()[-1])}\b", text[: cue.start]))
+            hit = hits[-1] if hits else None
             if hit is None or looks_like_org(full):
                 continue
             if book.genders.get(full, mention.gender) == mention.gender:
