@@ -171,6 +171,13 @@ _LOWER_DEPARTMENT = re.compile(
 )
 
 
+#: A document introduced with an indefinite article ("a position paper", "a new report").
+_INTRODUCED_DOCUMENT = re.compile(
+    r"\b(?:a|an)\s+(?:(?:new|position|policy|white|discussion|detailed|internal|annual|\d+-page)\s+)*"
+    r"(?:report|paper|survey|study|document|memo|submission)\b"
+)
+
+
 def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
     """Organisations named in a text, in order: abbreviations, runs with an acronym or
     an organisation word ("Lloyds TSB", "Cabinet Office"), and "government"."""
@@ -221,6 +228,7 @@ class SpeakerFinder:
             if subject is not None and subject.type == ORGANISATION and subject not in inventory:
                 inventory.append(subject)
         self.state.inventory = inventory
+        self.document_owner = self._document_owner(texts)
         if title:
             self.state.mentions.extend(_org_mentions(title, self.state.book))
 
@@ -241,7 +249,7 @@ class SpeakerFinder:
                 return Entity(titled or state.book.persons[0], PERSON)
             return found
         if mention.kind == "back-document":
-            return state.last_document or state.book.document_author()
+            return state.last_document or state.book.document_author() or self.document_owner
         if mention.kind == "back-any":
             return state.sources[-1] if state.sources else state.last_fitting(type_=ORGANISATION)
         if mention.org_kind == "salient":
@@ -358,6 +366,16 @@ class SpeakerFinder:
         state.mentions.extend(_org_mentions(text, state.book))
         self._remember_subject(text)
         return result
+
+    def _document_owner(self, texts: Sequence[str]) -> Entity | None:
+        """The organisation that brings a document into the article: the named subject of the first
+        sentence that introduces one ("The IEEE-USA is weighing in ... with a position paper"), so a later
+        "the paper states" resolves when no "report by X" names the author."""
+        for text in texts:
+            if _INTRODUCED_DOCUMENT.search(text):
+                subject = self._named_subject(text)
+                return subject if subject is not None and subject.type == ORGANISATION else None
+        return None
 
     def _named_subject(self, text: str) -> Entity | None:
         """The named subject that opens a sentence, if any (a one-word name only if the article also uses
