@@ -59,7 +59,7 @@ _FROM_AGENT = re.compile(
 _DOC_VERB_RE = re.compile(r"(?<![\w-])(?P<verb>shows?|showed|found|finds|concludes?|concluded)(?![\w-])")
 DOCUMENT_NOUNS = (
     "document|report|letter|statement|survey|study|research|poll|memo|paper|email|e-mail|submission|analysis|review|"
-    "rebuttal|data|figures|findings"
+    "rebuttal|data|figures|findings|executive order"
 )
 _DOCUMENT = re.compile(rf"\b(?:{DOCUMENT_NOUNS})s?\b", re.IGNORECASE)
 

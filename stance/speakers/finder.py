@@ -174,7 +174,7 @@ _LOWER_DEPARTMENT = re.compile(
 #: A document introduced with an indefinite article ("a position paper", "a new report").
 _INTRODUCED_DOCUMENT = re.compile(
     r"\b(?:a|an)\s+(?:(?:new|position|policy|white|discussion|detailed|internal|annual|\d+-page)\s+)*"
-    r"(?:report|paper|survey|study|document|memo|submission)\b"
+    r"(?:report|paper|survey|study|document|memo|submission|executive order)\b"
 )
 
 
@@ -374,7 +374,7 @@ class SpeakerFinder:
         for text in texts:
             if _INTRODUCED_DOCUMENT.search(text):
                 subject = self._named_subject(text)
-                return subject if subject is not None and subject.type == ORGANISATION else None
+                return subject  # an organisation's report, or a governor's executive order
         return None
 
     def _named_subject(self, text: str) -> Entity | None:

@@ -40,7 +40,8 @@ POSITION_VERBS: tuple[str, ...] = tuple(
     castigating castigates hailed hails rebutted rebuts protested campaigned lobbied demanded justified
     justifies vetoed vetoes vow vows vowing denounced denounces deplored decried lamented
     applauded blamed blames proposed proposes hinted hints congratulated congratulates
-    prohibited prohibits banned barred restricted announced announces portray portrays portrayed portraying
+    prohibited prohibits banned bans barred bars restricted restricts announced announces portray portrays portrayed
+    portraying
     disputed disputes contested contests refuted refutes
     """.split()
 )

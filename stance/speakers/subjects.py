@@ -18,6 +18,7 @@ from stance.speakers.cues import _DOCUMENT
 from stance.speakers.names import (
     GENERIC_ORG_NOUNS,
     GOVERNMENT,
+    NOT_ORG_ACRONYMS,
     ORGANISATION,
     OTHER,
     PERSON,
@@ -88,7 +89,7 @@ _NATIONALITY = frozenset(
 _GENERIC_NOUNS = "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
 #: "the union", "a trade union", "the French company"; or a bare headline noun ("Department denies ...").
 _GENERIC = re.compile(
-    rf"^(?:(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_GENERIC_NOUNS})"
+    rf"^(?:(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[A-Z][\w.]*['’]s)\s+(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_GENERIC_NOUNS})"
     rf"|(?P<bare>(?i:{_GENERIC_NOUNS})))$"
 )
 _GENERIC_PERSON = re.compile(
@@ -289,7 +290,11 @@ def generic_org(phrase: str, book: EntityBook) -> Mention | None:
     noun = (match.group("noun") or match.group("bare")).lower()
     modifiers = phrase[: match.start("noun")].split()[1:] if match.group("noun") else []
     if any(
-        w[0].isupper() and not re.search(r"['’]s$", w) and w.lower() not in ROLE_WORDS and w.lower() not in _NATIONALITY
+        w[0].isupper()
+        and not re.search(r"['’]s$", w)
+        and w.lower() not in ROLE_WORDS
+        and w.lower() not in _NATIONALITY
+        and w not in NOT_ORG_ACRONYMS  # "India's IT lobby"
         for w in modifiers
     ):
         return None  # "The Amberley union" is a name, not a back-reference
