@@ -171,6 +171,9 @@ _LOWER_DEPARTMENT = re.compile(
 )
 
 
+#: Generic nouns that fit an organisation whatever noun heads its name ("the lobby" for an association).
+_ANY_HEAD = frozenset({"lobby", "body", "organisation", "organization", "group"})
+
 #: A document introduced with an indefinite article ("a position paper", "a new report").
 _INTRODUCED_DOCUMENT = re.compile(
     r"\b(?:a|an)\s+(?:(?:new|position|policy|white|discussion|detailed|internal|annual|\d+-page)\s+)*"
@@ -312,7 +315,13 @@ class SpeakerFinder:
         heads = "|".join(sorted(ORG_HEAD_NOUNS, key=len, reverse=True))
         own = re.compile(rf"^(?:[A-Z][\w'’.-]*\s+)*{noun}s?(?:\s+(?:of|for)\b.*)?$", re.IGNORECASE)
         other = re.compile(rf"\b(?:{heads})s?$|\b(?:{heads})s?\s+(?:of|for)\b", re.IGNORECASE)
-        pools = (self.state.sources, self.state.mentions, self.state.inventory)
+        business = re.compile(r"\b(?:bank|company|hospital|university|trust)s?(?:$|\s+(?:of|for)\b)", re.IGNORECASE)
+        counts: dict[str, int] = {}
+        for entity in self.state.inventory:
+            counts[entity.name] = counts.get(entity.name, 0) + 1
+        # nothing fitting named yet (a headline's "India's IT lobby"): the article's most named one
+        ahead = sorted(reversed(self.state.inventory), key=lambda e: -counts[e.name])
+        pools = (self.state.sources, self.state.mentions, list(reversed(ahead)))
         book = self.state.book
         for pool in pools:  # the sources first: "the bank" that spoke before beats a bank only named
             for entity in reversed(pool):
@@ -325,8 +334,11 @@ class SpeakerFinder:
                 if entity.type != ORGANISATION or entity.kind not in (kind, COMPANY):
                     continue
                 longs = [long for long, short in book.abbreviations.items() if short == entity.name]
-                if entity.name == "government" or any(other.search(n) for n in (entity.name, *longs)):
+                if entity.name == "government":
                     continue
+                unlike = business if noun in _ANY_HEAD else other
+                if any(unlike.search(n) for n in (entity.name, *longs)):
+                    continue  # "the bank" is no "Bank Officials' Association"; "the lobby" may be one, no bank
                 return entity
         return None
 

@@ -366,7 +366,7 @@ def name_tail(phrase: str, book: EntityBook) -> Mention | None:
     if person and len(person.split()) >= 2 and not looks_like_org(tail):
         return Mention("entity", Entity(person, PERSON))
     name = book.organisation(tail)
-    if name.lower() in ROLE_WORDS or name.lower() in ("i", "we"):
+    if name.lower() in ROLE_WORDS or name.lower() in ("i", "we") or name in NOT_ORG_ACRONYMS:
         return NOT_A_SOURCE
     return _org(name, book)
 
