@@ -38,11 +38,14 @@ from stance.speakers.lexicon import (
 from stance.speakers.names import GENERIC_ORG_NOUNS
 
 REPORTING_VERBS = SPEECH_VERBS + POSITION_VERBS
+_POSITION_SET = frozenset(POSITION_VERBS)
 _VERB_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(PHRASE_CUES) + "|" + "|".join(REPORTING_VERBS) + r")(?![\w-])")
 _HEADLINE_VERB_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(HEADLINE_VERBS) + r")(?![\w-])")
 #: A Title Case Headline capitalises its verb too ("Governor Restricts State Work").
 _HEADLINE_VERB_TITLE_RE = re.compile(r"(?<![\w-])(?P<verb>" + "|".join(HEADLINE_VERBS) + r")(?![\w-])", re.IGNORECASE)
-_NP_STOP = r"(?:[^,;:.§()]|\([^)]*\)|\.(?=\w))+"
+#: "Gov. Rita Solano": the stop of a title abbreviation does not end a noun phrase.
+_TITLE_STOP = "|".join(rf"(?<=\b{t})" for t in ("Gov", "Sen", "Rep", "Dr", "Mr", "Mrs", "Ms", "St"))
+_NP_STOP = rf"(?:[^,;:.§()]|\([^)]*\)|\.(?=\w)|(?:{_TITLE_STOP})\.\s)+"
 #: "was criticised [yesterday] by the union": the by-agent holds the position.
 _BY_AGENT = re.compile(
     r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?(?P<verb>" + "|".join(BY_AGENT_VERBS) + r")\b"
@@ -56,7 +59,9 @@ _FROM_AGENT = re.compile(
     r"(?:\s+[\w'’-]+){0,6}?\s+from\s+(?P<np>" + _NP_STOP + ")"
 )
 #: Document verbs: only a document subject ("the survey shows") reports with them.
-_DOC_VERB_RE = re.compile(r"(?<![\w-])(?P<verb>shows?|showed|found|finds|concludes?|concluded)(?![\w-])")
+_DOC_VERB_RE = re.compile(
+    r"(?<![\w-])(?P<verb>shows?|showed|found|finds|concludes?|concluded|requires?|required)(?![\w-])"
+)
 DOCUMENT_NOUNS = (
     "document|report|letter|statement|survey|study|research|poll|memo|paper|email|e-mail|submission|analysis|review|"
     "rebuttal|data|figures|findings|executive order"
@@ -403,9 +408,15 @@ _THERE_REPORTS = re.compile(
 _COLON = re.compile(rf"^\s*(?P<np>[A-Z][^{MASK}:;]{{2,160}}?)\s*:\s*{MASK}")
 
 
+_ACT_NOUNS = r"veto|decision|order|ruling|pen|signature|intervention|campaign|opposition"
+
+
 def _agent_np(np: str) -> str | None:
     """The holder phrase after "by"/"from", cut before a clause that follows it (never inside brackets)."""
     np = np.strip()
+    owner = re.match(rf"(?P<owner>.*?[A-Z][\w.-]*)['’]s\s+(?:[a-z-]+\s+)?(?:{_ACT_NOUNS})\b", np)
+    if owner:  # "killed by Gov. Rita Solano's veto": the owner of the act holds the position
+        np = owner.group("owner")
     depth, cut = 0, len(np)
     for match in re.finditer(
         r"[()]|\s+(?:and|who|which|over|about|after|because|when|while|on|in|at|for|to|that|"
@@ -483,6 +494,8 @@ def find_cues(text: str) -> list[Cue]:
             continue  # passive: "as revealed by", "it is believed that"
         if verb.lower() in _ACTION_WITH_OBJECT and not _CLAUSE_FOLLOWS.match(after):
             continue  # "X confirmed the job losses" reports an action; "X confirmed it will close ..." a statement
+        if verb.lower() in _POSITION_SET and re.match(r"\s*\d", after):
+            continue  # "X vetoed 31 bills and signed 52": a count of acts, no position
         listener = verb.lower() in ("tell", "tells", "told", "telling")  # '"...," told Finans' names the listener
         if not listener and re.search(rf"{MASK}\s*[,.!?–—-]?\s*$", before):
             subject = _np_after(after)
@@ -563,4 +576,9 @@ def find_cues(text: str) -> list[Cue]:
     for_x = _FOR_X.match(m)
     if for_x:
         cues.append(Cue("for-x", for_x.group("np"), "for X,", *for_x.span("np")))
+    leading = re.match(r"^\s*(?:(?:But|And|However|Meanwhile),?\s+)?According to\b", m)
+    if leading and any(c.rule == "according-to" for c in cues):
+        # "According to X, a survey showed ...": X relays the document it cites; an inner speaker
+        # ("According to a report, Cameron told ...") and a trailing frame ("..., the union said") still win
+        cues = [c for c in cues if not (c.rule == "subject-verb" and _DOCUMENT.search(c.subject))]
     return sorted(cues, key=lambda c: (_ORDER[c.rule], c.start))

@@ -77,6 +77,10 @@ PHRASE_CUES: tuple[str, ...] = (
     r"(?:announced|announces|believed|feared|fears|understood|understands|knows?|thinks?|thought) that",
     r"sent (?:us|me|the \w+|\w+) (?:this|a|the following|the) statement",
     r"indicat(?:ed|es) that",
+    # an act of authority whose content restricts the work ("signed an executive order restricting ...")
+    r"sign(?:ed|s)? (?:an?|the) (?:executive )?(?:order|bill|law|measure)"
+    r"(?= (?:that (?:will )?(?:restricts?|bans?|bars?|prohibits?|limits?|protects?)"
+    r"|to (?:restrict|ban|bar|prohibit|limit)|restricting|banning|barring|prohibiting|limiting)\b)",
     r"forecasts? that|forecast(?= \w+ (?:would|will|could)\b)",
     # a holder's state of mind about the move: "the union is furious at", "remains committed to"
     r"(?:is|are|was|were|remains?|remained|(?:has|have) been) (?:\w+ly )?(?:furious|angry|outraged|incensed|"
@@ -89,7 +93,7 @@ BY_AGENT_VERBS: tuple[str, ...] = tuple(
     """
     criticised criticized condemned slammed attacked welcomed praised backed supported opposed rejected
     expressed voiced branded questioned challenged hailed blasted castigated denounced defended endorsed
-    applauded raised described dismissed accused
+    applauded raised described dismissed accused killed blocked vetoed
     """.split()
 )
 

@@ -216,6 +216,9 @@ def document(phrase: str, book: EntityBook) -> Mention | None:
     if not _DOCUMENT.search(phrase):
         return None
     abbr = _ABBR_IN.search(phrase)
+    owner = re.match(r"^(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)['’]s\s", phrase)
+    if owner and book.person(owner.group("name")) in book.persons:  # "Brandt's executive order"
+        return Mention("entity", Entity(book.person(owner.group("name")) or "", PERSON))
     for m in re.finditer(r"\b[A-Z][\w&'’-]*(?:\s+(?:(?:of|and|for|&)\s+)?[A-Z][\w&'’-]*)*", phrase):
         word = m.group()
         if word.lower() in ("the", "a", "an", "in", "according") or word.lower() in ROLE_WORDS:
@@ -295,6 +298,7 @@ def generic_org(phrase: str, book: EntityBook) -> Mention | None:
         and w.lower() not in ROLE_WORDS
         and w.lower() not in _NATIONALITY
         and w not in NOT_ORG_ACRONYMS  # "India's IT lobby"
+        and not re.search(r"-(?:based|headquartered|owned)$", w)  # "a Leeds-based union"
         for w in modifiers
     ):
         return None  # "The Amberley union" is a name, not a back-reference
