@@ -510,9 +510,11 @@ def find_cues(text: str) -> list[Cue]:
             and re.fullmatch(r"\s*[^,;:§]+(?:,[^,;:§]+,?)?\s*[.!?]?\s*", after)
         ):
             subject = _np_after(after)  # "..., said Mark Smith, director at X."
-            named = re.fullmatch(r"\s*([^,]+),\s*(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*[.!?]?\s*", after)
-            if subject and named and is_title(re.sub(r"^(?:the|a|an)\s+", "", subject)):
-                subject = named.group("name")  # "..., said the council's press officer, Helen Marsh."
+            titled = re.fullmatch(
+                r"\s*([^,]+),\s*(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*[.!?]?\s*", after
+            )
+            if subject and titled and is_title(re.sub(r"^(?:the|a|an)\s+", "", subject)):
+                subject = titled.group("name")  # "..., said the council's press officer, Helen Marsh."
             if subject:
                 cues.append(Cue("quote-verb-subject", subject, verb, start, end, statement))
         inverted = re.search(
