@@ -101,7 +101,7 @@ _ROLE_TAIL = re.compile(
     re.IGNORECASE,
 )
 _COORDINATION = re.compile(r"^\s*(?:and|but|or|then)\b(?:\s+(?:\w+ly|also|then|later))*\s*$", re.IGNORECASE)
-_NP_AFTER = re.compile(r"^\s*(?P<np>[^,;:.!?(]+(?:\([^)]*\)[^,;:.!?(]*)*)")
+_NP_AFTER = re.compile(r"^\s*(?P<np>(?:[^,;:.!?(]|(?<=\b[A-Z])\.)+(?:\([^)]*\)[^,;:.!?(]*)*)")  # "John W. Steadman"
 _LEADING_NP = re.compile(
     r"^(?P<np>(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,3}?(?:"
     + "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))

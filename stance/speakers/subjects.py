@@ -318,7 +318,7 @@ def generic_person(phrase: str, book: EntityBook) -> Mention | None:
 
 def first_of_pair(phrase: str, book: EntityBook) -> Mention | None:
     """ "Trump and Vice President-elect Mike Pence": a joint holder is the first named."""
-    match = re.fullmatch(r"(?P<first>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s+and\s+.+", phrase)
+    match = re.fullmatch(r"(?P<first>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s+and\s+.+", phrase)
     if match and book.person(match.group("first")) in book.persons:
         return Mention("entity", Entity(book.person(match.group("first")) or "", PERSON))
     return None
