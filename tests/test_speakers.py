@@ -10,10 +10,10 @@ import pytest
 from stance.corpus.articles import make_sentences
 from stance.paths import Root
 from stance.speakers import Attribution, find_speakers, find_speakers_in_text
-from stance.speakers.cues import find_cues, has_direct_quote, masked, starts_with_quote
-from stance.speakers.finder import quotation_spans
+from stance.speakers.cues import find_cues, has_direct_quote, is_title, masked, starts_with_quote
+from stance.speakers.finder import SpeakerFinder, quotation_spans
 from stance.speakers.lexicon import BY_AGENT_VERBS, HEADLINE_VERBS, PHRASE_CUES, POSITION_VERBS, SPEECH_VERBS
-from stance.speakers.names import EntityBook, initials, strip_roles
+from stance.speakers.names import EntityBook, drop_initials, initials, strip_roles
 from stance.speakers.scoring import evaluate_corpus, evaluate_patterns, read_patterns
 from stance.speakers.subjects import SUBJECT_RULES, parse_subject
 
@@ -73,7 +73,7 @@ def test_corpus_accuracy_meets_target(repo_root: Root) -> None:
     n = sum(o["n"] for o in older)
     correct = sum(o["speaker_correct"] for o in older)
     assert n >= 235
-    assert correct / n >= 0.95
+    assert correct / n >= 0.96  # 226/235 = 96.2% after the round-2 rules (docs/finder.md)
 
 
 def test_direct_quote_arrangements() -> None:
@@ -208,6 +208,7 @@ def test_pattern_file_errors_name_the_line(tmp_path: Path) -> None:
         ("Rosa Hewitt of the Tenby Clerks Union", "person-of-org", "entity", "Rosa Hewitt"),
         ("Tenby Clerks Union general secretary Rosa Hewitt", "name-tail", "entity", "Rosa Hewitt"),
         ("The Amberley union", "name-tail", "entity", "Amberley"),
+        ("Gov. Ada Lorne's administration", "administration", "entity", "Lorne administration"),
     ],
 )
 def test_subject_rules_read_each_kind_of_phrase(phrase: str, rule: str, kind: str, name: str | None) -> None:
@@ -311,3 +312,70 @@ def test_entity_book_does_not_glue_names_across_sentences() -> None:
 def test_the_government_carries_the_articles_country() -> None:
     text = "Canberra ministers met Australian bank chiefs.\n\nThe government said it would not intervene."
     assert speakers(text) == ["author", "Australian government"]
+
+
+def test_initials_go_except_where_the_guideline_keeps_them() -> None:
+    assert drop_initials("James E McGreevey") == "James McGreevey"
+    assert drop_initials("N Gregory Mankiw") == "Gregory Mankiw"
+    assert drop_initials("George W. Bush") == "George W. Bush"
+    assert strip_roles("Auditor Paula T. Greer") == "Paula Greer"
+    assert strip_roles("Leeds-headquartered Corvel") == "Corvel"
+    book = EntityBook.from_texts(["At 70, Paul A. Orrin wrote a paper.", "Karl von Estrup and Ravi K Menon spoke."])
+    assert {"Paul Orrin", "Karl von Estrup", "Ravi Menon"} <= set(book.persons)
+    assert book.person("Mr. Orrin") == "Paul Orrin"
+    assert book.person("von Estrup") == "Karl von Estrup"
+
+
+def test_organisation_names_lose_their_descriptors() -> None:
+    book = EntityBook.from_texts(
+        ["INSURANCE GROUP Halden cut jobs.", "Forge the Union spoke.", "Northgate Hospitals NHS Trust said so."]
+    )
+    assert book.organisation("INSURANCE GROUP Halden") == "Halden"
+    assert book.organisation("Leeds-headquartered Corvel") == "Corvel"
+    assert book.organisation("Forge the Union") == "Forge"
+    assert book.organisation("Northgate Hospitals NHS Trust") == "Northgate Hospitals"
+    assert book.organisation("Infosys Technologies") == "Infosys Technologies"  # "IT" is no short name of it
+
+
+def test_job_titles_and_the_name_they_belong_to() -> None:
+    assert is_title("Fenwick Group Operations Director")
+    assert is_title("UNIFI's General Secretary")
+    assert is_title("the council's press officer".removeprefix("the "))
+    assert not is_title("Nothing has been decided about the office")
+    assert speakers('Rosa Delgado, Fenwick Operations Director said: "We stay in Bristol."') == ["Rosa Delgado"]
+    assert speakers("No decision was made, said the council's press officer, Helen Marsh.") == ["Helen Marsh"]
+
+
+def test_a_headlines_title_resolves_to_the_person_named_with_it() -> None:
+    text = "Oregon Governor Restricts State Contracts Done Abroad\n\nOregon Gov. Dana Whitcombe signed the order."
+    book = EntityBook.from_texts(text.split("\n\n"))
+    assert "Contracts Done Abroad" not in book.persons  # a Title Case headline gives no names
+    assert book.person_with_role("governor") == "Dana Whitcombe"
+    assert book.administration() == "Whitcombe administration"
+    assert speakers(text)[0] == "Dana Whitcombe"
+
+
+def test_quotation_marks_in_real_text() -> None:
+    """Doubled apostrophes close like a double mark; a closing mark right after a colon opens."""
+    quoted = "''We will fight,''"
+    assert masked(quoted + " she said.") == "§" * len(quoted) + " she said."
+    assert "union" not in masked("She said:”The union backed trade.”")
+    assert speakers("''We will fight it,'' said union organiser Kay Lund.") == ["Kay Lund"]
+
+
+def test_a_document_belongs_to_whoever_introduces_it() -> None:
+    texts = [
+        "The Marine Engineers Guild is joining the debate with a position paper it will publish on Friday.",
+        "The paper calls for limits on offshore design work.",
+    ]
+    finder = SpeakerFinder(texts)
+    assert finder.document_owner is not None and finder.document_owner.name == "Marine Engineers Guild"
+    assert speakers("\n\n".join(texts)) == ["author", "Marine Engineers Guild"]
+
+
+def test_cues_for_official_acts_and_their_counts() -> None:
+    assert speakers("Vermont Gov. Eli Brandt signed an executive order restricting state contracts abroad.") == [
+        "Eli Brandt"
+    ]
+    assert speakers("Three bills to limit offshoring were killed by Nevada Gov. Rita Solano's veto.") == ["Rita Solano"]
+    assert [c.verb for c in find_cues("Solano vetoed 20 bills and signed 41 into law.")] == []

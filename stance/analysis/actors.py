@@ -109,7 +109,8 @@ def actor_table(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 "articles": sorted({r["article"] for r in items}),
             }
         )
-    return sorted(table, key=lambda r: (-r["sentences"], r["speaker"].casefold()))
+    # the exact name last: "UNIFI" and "Unifi" with equal counts always come in the same order
+    return sorted(table, key=lambda r: (-r["sentences"], r["speaker"].casefold(), r["speaker"]))
 
 
 def edges(table: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

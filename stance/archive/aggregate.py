@@ -34,6 +34,8 @@ def _counts(total: str = "sentences") -> str:
 def _query(group: Sequence[str]) -> str:
     """Counts per speaker and ``group``; the speaker's type is its most frequent one (ties: alphabetical)."""
     keys = ", ".join(("speaker", *group))
+    # the exact name after lower(): "UNIFI" and "Unifi" with equal counts always come in the same order
+    order = ", ".join(("totals.total DESC", "lower(speaker)", "speaker", *(f"{g} NULLS LAST" for g in group)))
     return f"""
         WITH types AS (
             SELECT speaker, first(speaker_type ORDER BY n DESC, speaker_type) AS speaker_type
@@ -42,7 +44,7 @@ def _query(group: Sequence[str]) -> str:
         SELECT speaker, types.speaker_type, {", ".join(group) + ", " if group else ""}{_counts()}
         FROM sentences JOIN types USING (speaker) JOIN totals USING (speaker)
         GROUP BY {keys}, types.speaker_type, totals.total
-        ORDER BY totals.total DESC, lower(speaker){", " + ", ".join(f"{g} NULLS LAST" for g in group) if group else ""}
+        ORDER BY {order}
     """
 
 

@@ -42,6 +42,7 @@ from stance.speakers.cues import (
     _ORDER,
     MASK,
     Cue,
+    _normalise_marks,
     find_cues,
     has_direct_quote,
     is_headline,
@@ -53,6 +54,8 @@ from stance.speakers.names import (
     COMPANY,
     DEPARTMENT,
     GOVERNMENT,
+    KNOWN_KINDS,
+    NOT_ORG_ACRONYMS,
     ORG_HEAD_NOUNS,
     ORG_WORDS,
     ORGANISATION,
@@ -168,23 +171,38 @@ _LOWER_DEPARTMENT = re.compile(
 )
 
 
+#: Generic nouns that fit an organisation whatever noun heads its name ("the lobby" for an association).
+_ANY_HEAD = frozenset({"lobby", "body", "organisation", "organization", "group"})
+
+#: A document introduced with an indefinite article ("a position paper", "a new report").
+_INTRODUCED_DOCUMENT = re.compile(
+    r"\b(?:a|an)\s+(?:(?:new|position|policy|white|discussion|detailed|internal|annual|\d+-page)\s+)*"
+    r"(?:report|paper|survey|study|document|memo|submission|executive order)\b"
+)
+
+
 def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
     """Organisations named in a text, in order: abbreviations, runs with an acronym or
     an organisation word ("Lloyds TSB", "Cabinet Office"), and "government"."""
     found: list[tuple[int, str]] = []
-    clean = re.sub(
-        r"^(?:More|New|Some|Many|All|Most|Other|Another)\s+", lambda m: " " * len(m.group()), clean_spaces(text)
-    )
+    clean = clean_spaces(text)
+    lead = re.match(r"^(?:More|New|Some|Many|All|Most|Other|Another)\s+(?P<rest>[A-Z][\w&'’-]*)", clean)
+    if lead and len(re.findall(rf"\b{re.escape(lead.group())}\b", book.text)) < 2:
+        clean = " " * lead.start("rest") + clean[lead.start("rest") :]  # "More BT jobs": "More" names nothing
     for long, short in book.abbreviations.items():
         for m in re.finditer(re.escape(long), clean, re.IGNORECASE):
             found.append((m.start(), short))
     for m in _CAP_RUN.finditer(clean):
-        run = m.group()
+        # "The Brightline union", "But Amicus union officials": the name is the run after the article
+        run = re.sub(r"^(?:(?:The|A|An|But|And|However|Meanwhile|Yet|So|Now|Then|Still)\s+)+", "", m.group())
         tokens = run.split()
         acronyms = [t for t in tokens if re.fullmatch(r"[A-Z][a-z]?[A-Z][A-Za-z]*|[A-Z]{2,6}", t)]
-        acronyms = [t for t in acronyms if t not in _NOT_ORG_ACRONYMS]
-        if len(tokens) == 1 and (acronyms or clean[m.end() : m.end() + 7].lower() == " union"):
-            found.append((m.start(), run))
+        acronyms = [t for t in acronyms if t not in NOT_ORG_ACRONYMS]
+        known = run.lower() in KNOWN_KINDS  # a well-known body by its one-word name ("Unison")
+        if len(tokens) == 1 and book.person(run) in book.persons:
+            continue  # "McGreevey" has the shape of an acronym but is a person the article names
+        if len(tokens) == 1 and (acronyms or known or re.match(r"\s+union\b", clean[m.end() :], re.IGNORECASE)):
+            found.append((m.start(), book.organisation(run)))
         elif len(tokens) > 1 and (looks_like_org(run) or acronyms):
             if book.person(run) and not looks_like_org(strip_roles(run) or run):
                 continue
@@ -201,11 +219,6 @@ def _org_mentions(text: str, book: EntityBook) -> list[Entity]:
     return [Entity(name=name, type=ORGANISATION, kind=book.kind(name)) for _, name in sorted(found)]
 
 
-_NOT_ORG_ACRONYMS = frozenset(
-    "IT HR UK US USA EU CEO CFO CTO COO PM MP MPs PDF TV PC AM PM OK GDP IPO AI BPO CV ID PR UN VAT HQ II III".split()
-)
-
-
 class SpeakerFinder:
     """Reads one article's sentences in order; see the module docstring."""
 
@@ -214,7 +227,11 @@ class SpeakerFinder:
         inventory: list[Entity] = []
         for text in texts:
             inventory.extend(_org_mentions(text, self.state.book))
+            subject = self._named_subject(text)  # "Corvel is opening ...": a one-word name the runs miss
+            if subject is not None and subject.type == ORGANISATION and subject not in inventory:
+                inventory.append(subject)
         self.state.inventory = inventory
+        self.document_owner = self._document_owner(texts)
         if title:
             self.state.mentions.extend(_org_mentions(title, self.state.book))
 
@@ -231,10 +248,11 @@ class SpeakerFinder:
         if mention.kind == "back-person":
             found = self._last_voice(mention.gender) or state.last_fitting(type_=PERSON)
             if found is None and state.book.persons:  # "India's prime minister" before the name is given
-                return Entity(state.book.persons[0], PERSON)
+                titled = state.book.person_with_role(mention.noun) if mention.noun else None
+                return Entity(titled or state.book.persons[0], PERSON)
             return found
         if mention.kind == "back-document":
-            return state.last_document or state.book.document_author()
+            return state.last_document or state.book.document_author() or self.document_owner
         if mention.kind == "back-any":
             return state.sources[-1] if state.sources else state.last_fitting(type_=ORGANISATION)
         if mention.org_kind == "salient":
@@ -252,6 +270,22 @@ class SpeakerFinder:
             return state.last_fitting(type_=ORGANISATION, kind=COMPANY)  # never a union or a department
         # "it": the last organisation that spoke, else the last one named
         return state.last_fitting(type_=ORGANISATION)
+
+    def _same_sentence_person(self, text: str, cue: Cue, mention: Mention) -> Entity | None:
+        """ "X did not rule it out, but he admitted ...": a pronoun subject is first the person named
+        earlier in its own sentence (of its gender, when the article shows one)."""
+        if mention.kind != "back-person" or cue.subject.lower() not in ("he", "she"):
+            return None
+        book = self.state.book
+        found = []
+        for full in book.persons:
+            hits = list(re.finditer(rf"\b{re.escape(full.split()[-1])}\b", text[: cue.start]))
+            hit = hits[-1] if hits else None
+            if hit is None or looks_like_org(full):
+                continue
+            if book.genders.get(full, mention.gender) == mention.gender:
+                found.append((hit.start(), full))
+        return Entity(max(found)[1], PERSON) if found else None
 
     def _last_voice(self, gender: str) -> Entity | None:
         """The last source that can be "he"/"she": a person of that gender (or unknown), or an
@@ -281,7 +315,13 @@ class SpeakerFinder:
         heads = "|".join(sorted(ORG_HEAD_NOUNS, key=len, reverse=True))
         own = re.compile(rf"^(?:[A-Z][\w'’.-]*\s+)*{noun}s?(?:\s+(?:of|for)\b.*)?$", re.IGNORECASE)
         other = re.compile(rf"\b(?:{heads})s?$|\b(?:{heads})s?\s+(?:of|for)\b", re.IGNORECASE)
-        pools = (self.state.sources, self.state.mentions, self.state.inventory)
+        business = re.compile(r"\b(?:bank|company|hospital|university|trust)s?(?:$|\s+(?:of|for)\b)", re.IGNORECASE)
+        counts: dict[str, int] = {}
+        for entity in self.state.inventory:
+            counts[entity.name] = counts.get(entity.name, 0) + 1
+        # nothing fitting named yet (a headline's "India's IT lobby"): the article's most named one
+        ahead = sorted(reversed(self.state.inventory), key=lambda e: -counts[e.name])
+        pools = (self.state.sources, self.state.mentions, list(reversed(ahead)))
         book = self.state.book
         for pool in pools:  # the sources first: "the bank" that spoke before beats a bank only named
             for entity in reversed(pool):
@@ -294,8 +334,11 @@ class SpeakerFinder:
                 if entity.type != ORGANISATION or entity.kind not in (kind, COMPANY):
                     continue
                 longs = [long for long, short in book.abbreviations.items() if short == entity.name]
-                if entity.name == "government" or any(other.search(n) for n in (entity.name, *longs)):
+                if entity.name == "government":
                     continue
+                unlike = business if noun in _ANY_HEAD else other
+                if any(unlike.search(n) for n in (entity.name, *longs)):
+                    continue  # "the bank" is no "Bank Officials' Association"; "the lobby" may be one, no bank
                 return entity
         return None
 
@@ -304,13 +347,19 @@ class SpeakerFinder:
         state = self.state
         result: Attribution | None = None
         for cue in find_cues(text):
+            if (
+                cue.rule == "headline"
+                and cue.verb == ":"
+                and len(re.findall(rf"\b{re.escape(cue.subject)}\b", state.book.text)) < 2
+            ):
+                continue  # "Official: ...": a headline's lead word that the article never names again
             mention = self.parse_subject(cue.subject)
             if mention is None:
                 continue
             if mention.kind == "author":
                 result = Attribution(AUTHOR, AUTHOR, "first-person", f"{cue.verb} + {cue.subject!r}", 0.8)
                 break
-            entity = self.resolve(mention)
+            entity = self._same_sentence_person(text, cue, mention) or self.resolve(mention)
             if entity is None or (cue.rule == "for-x" and entity.type != PERSON):
                 continue
             if entity.name == "government":
@@ -330,20 +379,38 @@ class SpeakerFinder:
         self._remember_subject(text)
         return result
 
-    def _remember_subject(self, text: str) -> None:
-        """A named sentence subject is a mention too ("Halden Logistics has opened ..." ... "The firm said")."""
+    def _document_owner(self, texts: Sequence[str]) -> Entity | None:
+        """The organisation that brings a document into the article: the named subject of the first
+        sentence that introduces one ("The IEEE-USA is weighing in ... with a position paper"), so a later
+        "the paper states" resolves when no "report by X" names the author."""
+        for text in texts:
+            if _INTRODUCED_DOCUMENT.search(text):
+                subject = self._named_subject(text)
+                return subject  # an organisation's report, or a governor's executive order
+        return None
+
+    def _named_subject(self, text: str) -> Entity | None:
+        """The named subject that opens a sentence, if any (a one-word name only if the article also uses
+        it inside a sentence, so "Staff" or "Meanwhile" never count)."""
         subject = leading_subject(text)
         if not subject or (
             len(subject.split()) < 2
             and not re.search(rf"[^.!?{SEPARATOR}]\s{re.escape(subject)}\b", self.state.book.text)
         ):
-            return
+            return None
         if subject.lower() in ORG_WORDS:  # "Energy major British Gas ...": a descriptor, not a name
-            return
+            return None
         mention = self.parse_subject(subject)
         if mention is not None and mention.kind == "entity" and mention.entity is not None:
             if mention.entity.name not in ("government",):
-                self.state.mentions.append(mention.entity)
+                return mention.entity
+        return None
+
+    def _remember_subject(self, text: str) -> None:
+        """A named sentence subject is a mention too ("Halden Logistics has opened ..." ... "The firm said")."""
+        entity = self._named_subject(text)
+        if entity is not None:
+            self.state.mentions.append(entity)
 
     def _remember(self, entity: Entity, cue: Cue, text: str, paragraph: int, index: int, result: Attribution) -> None:
         state = self.state
@@ -409,7 +476,7 @@ def quotation_spans(sentences: Sequence[Sentence]) -> list[list[int]]:
             spans[-1].append(i)
         else:
             spans.append([i])
-        flags = quote_depths(("“" if joins else "") + text)
+        flags = quote_depths(("“" if joins else "") + _normalise_marks(text))
         inside = bool(flags) and flags[-1] and text.rstrip()[-1:] not in '”"'
     return [span for span in spans if len(span) > 1]
 

@@ -24,7 +24,8 @@ SPEECH_VERBS: tuple[str, ...] = tuple(
     replied commented maintain maintains maintained contend contends contended stressed emphasise emphasised
     emphasize emphasized concede concedes conceded promised pledged vowed write writes wrote written estimated
     suggest suggests suggested reveal reveals revealed assure assures assured reassure reassures reassured
-    reported discussed discusses echoed echoes believe believes fear cited cites
+    reported discussed discusses echoed echoes believe believes fear cited cites assert asserts asserted
+    asserting states
     """.split()
 )
 
@@ -39,6 +40,9 @@ POSITION_VERBS: tuple[str, ...] = tuple(
     castigating castigates hailed hails rebutted rebuts protested campaigned lobbied demanded justified
     justifies vetoed vetoes vow vows vowing denounced denounces deplored decried lamented
     applauded blamed blames proposed proposes hinted hints congratulated congratulates
+    prohibited prohibits banned bans barred bars restricted restricts announced announces portray portrays portrayed
+    portraying
+    disputed disputes contested contests refuted refutes
     """.split()
 )
 
@@ -48,7 +52,8 @@ HEADLINE_VERBS: tuple[str, ...] = tuple(
     vow vows praise praises support supports back backs defend defends slam slams lash lashes attack attacks
     reject rejects welcome welcomes hint hints criticise criticises criticize criticizes warn warns oppose
     opposes blast blasts deny denies say says urge urges fear fears demand demands pledge pledges promise
-    promises rebut rebuts condemn condemns hail hails rule rules bars bans restricts vetoes
+    promises rebut rebuts condemn condemns hail hails rule rules bars bans restricts vetoes advocates advocate
+    prohibits drops
     """.split()
 )
 
@@ -64,13 +69,22 @@ PHRASE_CUES: tuple[str, ...] = (
     r"continued(?=\s*[.,!?])",
     r"sp(?:oke|eaks?) out",
     r"point(?:ed|s)? out",
-    r"call(?:ed|s)? (?:for|on)",
+    r"call(?:ed|s|ing)? (?:for|on)",
     r"call(?:ed|s)? (?:the|this|that|these|their|its) (?:move|decision|plans?|proposals?|deal|cuts?|announcement)",
     r"react(?:ed|s)? (?:angrily|furiously|furoiusly|with|badly|sharply|strongly)",
     r"(?:sought|seeks?|seeking) (?:assurances?|guarantees?|clarification)",
     r"(?:refused|refuses|declined|declines) to (?:comment|confirm|deny|say|discuss|guarantee|give|rule|be drawn)",
     r"(?:announced|announces|believed|feared|fears|understood|understands|knows?|thinks?|thought) that",
     r"sent (?:us|me|the \w+|\w+) (?:this|a|the following|the) statement",
+    r"indicat(?:ed|es) that",
+    # an act of authority whose content restricts the work ("signed an executive order restricting ...")
+    r"sign(?:ed|s)? (?:an?|the) (?:executive )?(?:order|bill|law|measure)"
+    r"(?= (?:that (?:will )?(?:restricts?|bans?|bars?|prohibits?|limits?|protects?)"
+    r"|to (?:restrict|ban|bar|prohibit|limit)|restricting|banning|barring|prohibiting|limiting)\b)",
+    r"forecasts? that|forecast(?= \w+ (?:would|will|could)\b)",
+    # a holder's state of mind about the move: "the union is furious at", "remains committed to"
+    r"(?:is|are|was|were|remains?|remained|(?:has|have) been) (?:\w+ly )?(?:furious|angry|outraged|incensed|"
+    r"concerned|worried|disappointed|dismayed|unhappy|opposed|committed)(?= (?:at|about|by|over|that|to|with)\b)",
     r"(?:issued|released|published) (?:a|this|the following) statement",
 )
 
@@ -79,7 +93,7 @@ BY_AGENT_VERBS: tuple[str, ...] = tuple(
     """
     criticised criticized condemned slammed attacked welcomed praised backed supported opposed rejected
     expressed voiced branded questioned challenged hailed blasted castigated denounced defended endorsed
-    applauded raised described dismissed
+    applauded raised described dismissed accused killed blocked vetoed
     """.split()
 )
 

@@ -32,9 +32,14 @@ ROLE_WORDS = frozenset(
     managing partner trade commerce state foreign home economic chancellor governor mayor councillor mp mep
     shadow labour conservative tory democrat democrats republican republicans us u.s. uk british indian american
     french german chinese european the a an of for at mp. general-secretary director-general representative
-    commissioner ambassador envoy congressman congresswoman spokesman
+    commissioner ambassador envoy congressman congresswoman spokesman member auditor lawmaker legislator
+    treasurer attorney comptroller inspector trustee gov gov. sen. assemblyman assemblywoman councilman
     """.split()
 )
+
+#: Names whose middle initial the label scheme keeps because it tells two people apart
+#: (annotations/GUIDELINES.md: "George W. Bush" is not his father); every other initial goes.
+KEEP_INITIALS: dict[str, str] = {"George W Bush": "George W. Bush"}
 
 #: Lower-case nouns naming a role (an appositive "chief executive of X" is one).
 ROLE_NOUNS = frozenset(
@@ -56,6 +61,8 @@ ORG_WORDS = frozenset(
     program house parliament congress senate cabinet treasury executive nhs software logistics energy motors
     airlines airline media foods retail pharmaceuticals pharma financial finance electronics engineering
     communications labs digital health security outsourcing consultants enterprises ventures brands stores
+    guild alliance coalition chamber league forum journal times herald tribune gazette newspaper
+    banco banca banque groupe gruppo gmbh ag sa nv spa
     """.split()
 )
 
@@ -102,6 +109,8 @@ GENERIC_ORG_NOUNS: dict[str, str] = {
     "council": OTHER,
     "body": OTHER,
     "lobby": OTHER,
+    "organisation": OTHER,
+    "organization": OTHER,
     "retailer": COMPANY,
     "department": DEPARTMENT,
     "ministry": DEPARTMENT,
@@ -115,13 +124,23 @@ ORG_HEAD_NOUNS = frozenset(
     "office commission authority institute board company group".split()
 )
 
-_SUFFIXES = re.compile(r"(?:\s+(?:Group|Holdings))?\s+(?:Plc|PLC|plc|Ltd|Ltd\.|Limited|Inc|Inc\.|Corp|Corp\.|LLC)$")
+#: Acronyms of common nouns ("IT work", "HR staff"), never an organisation's short name.
+NOT_ORG_ACRONYMS = frozenset(
+    "IT HR UK US USA EU CEO CFO CTO COO PM MP MPs PDF TV PC AM PM OK GDP IPO AI BPO CV ID PR UN VAT HQ II III".split()
+)
+
+_SUFFIXES = re.compile(
+    r"(?:\s+(?:Group|Holdings))?\s+(?:Plc|PLC|plc|Ltd|Ltd\.|Limited|Inc|Inc\.|Corp|Corp\.|LLC)$"
+    r"|\s+NHS(?:\s+Foundation)?\s+Trust$"  # "Northgate Hospitals NHS Trust" -> Northgate Hospitals
+)
 _ABBREV = re.compile(
     r"(?P<long>(?:[A-Z][\w&'’.-]*)(?:,?\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&))*)\s+\((?P<short>[A-Z][A-Za-z&]{1,9})\)"
     r"(?P<union>\s+[Uu]nion\b)?"
 )
 _CAP_TOKEN = r"(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z]?[a-z]+)*|[A-Z]\.)"
-_PERSON_RUN = re.compile(rf"\b{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{1,6}}\b")
+#: A bare middle initial or a lower-case particle inside a name ("Ravi K Menon", "Karl von Estrup").
+_NAME_INNER = r"(?:[A-Z]\.?|von|van|de|der|den|du|da|del|bin|al)"
+_PERSON_RUN = re.compile(rf"\b{_CAP_TOKEN}(?:\s+(?:{_NAME_INNER}\s+)?{_CAP_TOKEN}){{1,6}}\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]?\b|\b[A-Z]{2,6}\b")
 _SMALL = frozenset({"and", "for", "of", "the", "&"})
 _NOT_NAME = frozenset(
@@ -135,6 +154,12 @@ _NOT_NAME = frozenset(
 
 SEPARATOR = "¶"
 
+#: Abbreviated titles in front of a name ("Gov. Ted Strickland").
+_ROLE_ABBREVIATIONS = {"governor": ("Gov",), "senator": ("Sen",), "president": ("Pres",), "representative": ("Rep",)}
+
+#: Lower-case words that describe an organisation in front of its name ("IT major X", "TELECOMS FIRM X").
+_DESCRIPTORS = frozenset("major giant firm lender telecoms retailer insurer carrier operator provider maker".split())
+
 
 _ABBREV_REVERSED = re.compile(
     r"\b(?P<short>[A-Z][A-Za-z&]{2,11})\s+\((?P<long>[A-Z][\w&'’.-]*(?:,?\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&)){1,9})\)"
@@ -142,6 +167,15 @@ _ABBREV_REVERSED = re.compile(
 #: Honorifics and role nouns that tell a person's gender.
 _FEMALE = r"Mrs|Ms|Miss|Dame|Lady|Baroness|spokeswoman|chairwoman|businesswoman|congresswoman"
 _MALE = r"Mr|Sir|Lord|Baron|spokesman|chairman|businessman|congressman"
+
+
+def _title_case(text: str) -> bool:
+    """A Title Case Headline: short, no final stop, and (nearly) every word capitalised."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if len(words) < 3 or len(words) > 16 or text.rstrip()[-1:] in ".!?":
+        return False
+    small = {"a", "an", "the", "of", "on", "in", "to", "for", "and", "at", "by", "with", "from"}
+    return all(w[0].isupper() or w in small for w in words)
 
 
 def _spells(short: str, long: str) -> bool:
@@ -252,20 +286,37 @@ def strip_roles(phrase: str) -> str:
     tokens = phrase.split()
     # the name is the trailing run of capitalised tokens that are not role words
     name: list[str] = []
-    for token in reversed(tokens):
+    for position, token in enumerate(reversed(tokens)):
         bare = token.strip(",.;:")
-        if not bare or not (bare[0].isupper() or bare.startswith(("O'", "d'", "de", "van", "von"))):
+        if position == 0:
+            bare = re.sub(r"['’]s$", "", bare)  # "Ellen Marsh's administration": the name is Ellen Marsh
+        if not bare or not (
+            bare[0].isupper()
+            or bare in ("de", "van", "von", "der", "den", "du", "da", "del")
+            or bare.startswith(("O'", "d'"))
+        ):
             break
-        if bare.lower() in ROLE_WORDS or _ACRONYM.fullmatch(bare):
+        initial = re.fullmatch(r"[A-Z]\.", token) is not None  # "Paul A. Samuelson": "A." is no article
+        if not initial and (bare.lower() in ROLE_WORDS or _ACRONYM.fullmatch(bare)):
             break
         if "-" in bare and all(
             part in ROLE_WORDS or part in ("elect", "designate") for part in bare.lower().split("-")
         ):
             break  # "President-elect", "Vice-President"
-        if bare == SEPARATOR:
-            break
+        if bare == SEPARATOR or re.search(r"-(?:based|headquartered|owned|listed)$", bare):
+            break  # "Leeds-headquartered Corvel" is an organisation's descriptor, not a first name
         name.append(bare)
-    return " ".join(reversed(name[:3]))
+    return drop_initials(" ".join(reversed(name[:4])))
+
+
+def drop_initials(name: str) -> str:
+    """ "James E. McGreevey" -> James McGreevey, "N Gregory Mankiw" -> Gregory Mankiw: the label scheme
+    drops initials (except :data:`KEEP_INITIALS`); a name that is only initials and a surname stays."""
+    tokens = name.split()
+    if " ".join(t.rstrip(".") for t in tokens) in KEEP_INITIALS:
+        return KEEP_INITIALS[" ".join(t.rstrip(".") for t in tokens)]
+    kept = [t for t in tokens if not re.fullmatch(r"[A-Z]\.?", t)]
+    return " ".join(kept[-3:]) if len(kept) >= 2 else " ".join(tokens[-3:])
 
 
 @dataclass
@@ -297,6 +348,7 @@ class EntityBook:
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> EntityBook:
         # a separator no name pattern crosses: "... to Pune" + "Aviva said" must not make "Pune Aviva"
+        texts = list(texts)
         text = f" {SEPARATOR} ".join(clean_spaces(t) for t in texts)
         book = cls(text=text)
         for match in _ABBREV.finditer(text):
@@ -316,7 +368,9 @@ class EntityBook:
             if _spells(short, long):
                 book.abbreviations[long.lower()] = short
         book.acronyms = {m.group() for m in _ACRONYM.finditer(text)}
-        for match in _PERSON_RUN.finditer(text):
+        # a Title Case Headline capitalises every word: its runs are no names ("State Work Done Offshore")
+        prose = f" {SEPARATOR} ".join("" if _title_case(t) else clean_spaces(t) for t in texts)
+        for match in _PERSON_RUN.finditer(prose):
             name = strip_roles(match.group())
             if len(name.split()) >= 2 and not looks_like_org(name) and not book._not_a_name(name):
                 if name not in book.persons:
@@ -330,6 +384,8 @@ class EntityBook:
         kinds.add(org_kind(name))
         if re.search(rf"\b{re.escape(name)}\s+union\b", self.text, re.IGNORECASE):  # "the Amicus union"
             kinds.add(UNION)
+        if re.search(rf"\b{re.escape(name)},\s+(?:[\w'’-]+\s+){{0,4}}(?:trade\s+)?union\b", self.text):
+            kinds.add(UNION)  # "IG Metall, Germany's biggest industrial union"
         for kind in (UNION, DEPARTMENT, GOVERNMENT):  # a kind word anywhere beats the default
             if kind in kinds:
                 return kind
@@ -378,6 +434,28 @@ class EntityBook:
         # place and adjective words that are capitalised only at a sentence start are rare in names
         return any(t.lower() in self.abbreviations for t in tokens)
 
+    def administration(self) -> str | None:
+        """ "<surname> administration" for the governor or president the article names (the label
+        scheme's name for a state government acting through its head's officials)."""
+        for role in ("governor", "president"):
+            head = self.person_with_role(role)
+            if head:
+                return f"{head.split()[-1]} administration"
+        return None
+
+    def person_with_role(self, role: str) -> str | None:
+        """The first person the article names with this role word in front ("Gov. Dana Whitcombe" for a
+        headline's "Governor"), so a headline's description resolves to the name given later."""
+        alternatives = [re.escape(role)] + [re.escape(a) for a in _ROLE_ABBREVIATIONS.get(role, ())]
+        title = rf"\b(?i:{'|'.join(alternatives)})\.?\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}?"
+        found = []
+        for full in self.persons:
+            first, last = re.escape(full.split()[0]), re.escape(full.split()[-1])
+            match = re.search(rf"{title}{first}\b(?:\s+[\w.'’-]+){{0,2}}?\s+{last}\b", self.text)
+            if match:
+                found.append((match.start(), full))
+        return min(found)[1] if found else None
+
     def person(self, phrase: str) -> str | None:
         """The full name of a person mention, or None if it is not a person."""
         name = strip_roles(clean_spaces(phrase))
@@ -409,15 +487,27 @@ class EntityBook:
         if defined:  # "the Public and Commercial Services (PCS) union" names itself
             return defined.group("short")
         name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
-        name = re.sub(
-            r"^(?:More|Some|Many|Most|All|Other|Another|New)\s+(?=[A-Z])", "", name
-        )  # a headline's "More BT jobs"
+        lead = re.match(r"^(?:More|Some|Many|Most|All|Other|Another|New)\s+(?=[A-Z])", name)
+        if lead and len(re.findall(rf"\b{re.escape(name)}\b", self.text)) < 2:
+            name = name[lead.end() :]  # a headline's "More BT jobs"; "New Harbour Telecom" twice is a name
         name = re.sub(r"['’]s$", "", name)
-        name = re.sub(r"^(?:[A-Z][\w.]*,?\s+)*[A-Z][\w.]*-based\s+", "", name)
+        # "Armonk, N.Y.-based IBM", "Leeds-headquartered Corvel": the place is a descriptor
+        name = re.sub(r"^(?:[A-Z][\w.]*,?\s+)*[A-Z][\w.]*-(?:based|headquartered|owned|listed)\s+", "", name)
+        # a wire story's upper-case lead descriptor ("INSURANCE GROUP Halden"): not part of the name
+        lead = re.match(r"^(?:[A-Z]{2,}\s+)+(?=[A-Z][a-z])", name)
+        if lead and all(w.lower() in ORG_WORDS or w.lower() in _DESCRIPTORS for w in lead.group().split()):
+            name = name[lead.end() :]
+        name = re.sub(r"^(?P<name>[A-Z][\w&'’.-]*)\s+the\s+[Uu]nion$", r"\g<name>", name)  # "Unite the Union"
         name = re.sub(
-            r"^(?:UK|US|Britain|America|India|Australia)['’]s\s+", "", name
+            r"^(?:UK|US|Britain|America|India|Australia|Germany|France|Ireland|Canada|Japan|China|Norway|Sweden|"
+            r"Denmark|Europe)['’]s\s+",
+            "",
+            name,
         )  # "the UK's Barclays Bank"  # "Armonk, N.Y.-based IBM"
         name = re.sub(r"^(?P<name>[A-Z][\w&'’.-]*)\s+union$", r"\g<name>", name)  # "Amicus union" -> Amicus
+        compounds = Counter(re.findall(rf"\b{re.escape(name)}-[A-Z][A-Za-z]+\b", self.text)) if name else Counter()
+        if compounds and sum(compounds.values()) > len(re.findall(rf"\b{re.escape(name)}\b(?!-)", self.text)):
+            name = compounds.most_common(1)[0][0]  # the article mostly says "IEEE-USA", not "IEEE"
         lower = name.lower()
         if re.fullmatch(r"(?:uk|british)\s+government", lower):
             return "UK government"
@@ -441,9 +531,9 @@ class EntityBook:
         if without_union != name and (without_union in self.acronyms or without_union.lower() in self.abbreviations):
             return self.abbreviations.get(without_union.lower(), without_union)
         stripped = _SUFFIXES.sub("", name)
-        if stripped != name and re.search(rf"\b{re.escape(stripped)}\b", self.text):
+        if stripped != name and (re.search(rf"\b{re.escape(stripped)}\b", self.text) or "NHS" in name):
             name = stripped
-        for acronym in sorted(self.acronyms):
+        for acronym in sorted(self.acronyms - NOT_ORG_ACRONYMS):
             if len(name.split()) > 1 and acronym in initials(name):
                 self.abbreviations.setdefault(name.lower(), acronym)  # remember the long form ("the bank" needs it)
                 return acronym
@@ -467,6 +557,7 @@ class EntityBook:
         if len(words) > 1 and words[0][:1].isupper() and words[0].lower() not in ORG_WORDS:
             # "ABBEY National" in an article that otherwise says "Abbey": the article's short name
             alone = re.findall(rf"\b{re.escape(words[0])}\b(?!\s+{re.escape(words[1])})", self.text, re.IGNORECASE)
+            alone = [a for a in alone if a[0].isupper()]  # "call centre" is no mention of "Call Telecom"
             whole = re.findall(rf"\b{re.escape(name)}\b", self.text, re.IGNORECASE)
             if len(alone) > len(whole):
                 return Counter(alone).most_common(1)[0][0]

@@ -18,6 +18,7 @@ from stance.speakers.cues import _DOCUMENT
 from stance.speakers.names import (
     GENERIC_ORG_NOUNS,
     GOVERNMENT,
+    NOT_ORG_ACRONYMS,
     ORGANISATION,
     OTHER,
     PERSON,
@@ -66,16 +67,35 @@ _DEMONYMS = {
     "british": "UK",
     "australia": "Australian",
     "australian": "Australian",
+    "ireland": "Irish",
+    "irish": "Irish",
+    "germany": "German",
+    "german": "German",
+    "canada": "Canadian",
+    "canadian": "Canadian",
+    "japan": "Japanese",
+    "japanese": "Japanese",
+    "indian": "Indian",
+    "french": "French",
+    "chinese": "Chinese",
 }
+#: Nationality adjectives that describe rather than name ("the Australian telecommunications company").
+_NATIONALITY = frozenset(
+    """
+    australian irish indian american british french german chinese japanese canadian scottish welsh english european
+    dutch swedish danish finnish norwegian spanish italian filipino mexican korean asian african polish
+    """.split()
+)
 _GENERIC_NOUNS = "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
 #: "the union", "a trade union", "the French company"; or a bare headline noun ("Department denies ...").
 _GENERIC = re.compile(
-    rf"^(?:(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_GENERIC_NOUNS})"
+    rf"^(?:(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[A-Z][\w.]*['’]s)\s+(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_GENERIC_NOUNS})"
     rf"|(?P<bare>(?i:{_GENERIC_NOUNS})))$"
 )
 _GENERIC_PERSON = re.compile(
-    r"^(?:(?:the|a|[A-Z][\w.]*['’]s)\s+)?(?:[\w-]+\s+){0,2}(?:minister|adviser|advisor|analyst|economist|chairman|chairwoman|president|"
-    r"secretary|director|executive|boss|chief|leader|official|head)(?:\s+of\s+.+)?$",
+    r"^(?:(?:the|a|[A-Z][\w.]*['’]s)\s+)?(?:[\w-]+\s+){0,2}(?P<role>minister|adviser|advisor|analyst|economist|chairman|"
+    r"chairwoman|president|secretary|director|executive|boss|chief|leader|official|head|governor|senator|mayor|premier)"
+    r"(?:\s+of\s+.+)?$",
     re.IGNORECASE,
 )
 _STAFF_OF = re.compile(
@@ -126,6 +146,18 @@ def _org(name: str, book: EntityBook) -> Mention:
     return Mention("entity", Entity(name, ORGANISATION, book.kind(name)))
 
 
+def administration(phrase: str, book: EntityBook) -> Mention | None:
+    """ "Gov. Ellen Marsh's administration" -> Marsh administration; "administration officials" -> the
+    administration of the governor (or president) the article names."""
+    own = re.match(r"^(?:[A-Z][\w.]*\s+)*(?P<surname>[A-Z][\w'’-]+)['’]s\s+administration\b", phrase)
+    if own:
+        return _org(f"{own.group('surname')} administration", book)
+    if re.fullmatch(r"(?:the\s+)?(?:state\s+)?administration(?:\s+(?:officials|spokes\w+|aides))?", phrase, re.I):
+        name = book.administration()
+        return _org(name, book) if name else None
+    return None
+
+
 def pronoun(phrase: str, book: EntityBook) -> Mention | None:
     """he/she: the last fitting person (by gender); it: the last organisation; they: the last source."""
     lower = phrase.lower()
@@ -171,7 +203,7 @@ def unnamed_source(phrase: str, book: EntityBook) -> Mention | None:
 
 def national_government(phrase: str, book: EntityBook) -> Mention | None:
     """ "India's government", "the US government": the government with its country."""
-    match = re.fullmatch(r"(?:the\s+)?(?P<country>[A-Z][\w.]*?)(?:['’]s)?\s+government", phrase)
+    match = re.fullmatch(r"(?:the\s+)?(?P<country>[A-Z][\w.]*?)(?:['’]s)?\s+(?:government|govt\.?)", phrase)
     if match and match.group("country").lower() in _DEMONYMS:
         name = f"{_DEMONYMS[match.group('country').lower()]} government"
         return Mention("entity", Entity(name, ORGANISATION, GOVERNMENT))
@@ -184,7 +216,10 @@ def document(phrase: str, book: EntityBook) -> Mention | None:
     if not _DOCUMENT.search(phrase):
         return None
     abbr = _ABBR_IN.search(phrase)
-    for m in re.finditer(r"\b[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*", phrase):
+    owner = re.match(r"^(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)['’]s\s", phrase)
+    if owner and book.person(owner.group("name")) in book.persons:  # "Brandt's executive order"
+        return Mention("entity", Entity(book.person(owner.group("name")) or "", PERSON))
+    for m in re.finditer(r"\b[A-Z][\w&'’-]*(?:\s+(?:(?:of|and|for|&)\s+)?[A-Z][\w&'’-]*)*", phrase):
         word = m.group()
         if word.lower() in ("the", "a", "an", "in", "according") or word.lower() in ROLE_WORDS:
             continue
@@ -257,7 +292,15 @@ def generic_org(phrase: str, book: EntityBook) -> Mention | None:
         return None
     noun = (match.group("noun") or match.group("bare")).lower()
     modifiers = phrase[: match.start("noun")].split()[1:] if match.group("noun") else []
-    if any(w[0].isupper() and not re.search(r"['’]s$", w) and w.lower() not in ROLE_WORDS for w in modifiers):
+    if any(
+        w[0].isupper()
+        and not re.search(r"['’]s$", w)
+        and w.lower() not in ROLE_WORDS
+        and w.lower() not in _NATIONALITY
+        and w not in NOT_ORG_ACRONYMS  # "India's IT lobby"
+        and not re.search(r"-(?:based|headquartered|owned)$", w)  # "a Leeds-based union"
+        for w in modifiers
+    ):
         return None  # "The Amberley union" is a name, not a back-reference
     if "of" in modifiers:
         return None  # "The head of the bank" is a person
@@ -269,12 +312,13 @@ def generic_org(phrase: str, book: EntityBook) -> Mention | None:
 
 def generic_person(phrase: str, book: EntityBook) -> Mention | None:
     """ "the minister", "The head of the bank": the last fitting person."""
-    return Mention("back-person") if _GENERIC_PERSON.match(phrase) else None
+    match = _GENERIC_PERSON.match(phrase)
+    return Mention("back-person", noun=match.group("role").lower()) if match else None
 
 
 def first_of_pair(phrase: str, book: EntityBook) -> Mention | None:
     """ "Trump and Vice President-elect Mike Pence": a joint holder is the first named."""
-    match = re.fullmatch(r"(?P<first>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s+and\s+.+", phrase)
+    match = re.fullmatch(r"(?P<first>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s+and\s+.+", phrase)
     if match and book.person(match.group("first")) in book.persons:
         return Mention("entity", Entity(book.person(match.group("first")) or "", PERSON))
     return None
@@ -299,6 +343,7 @@ def person_of_org(phrase: str, book: EntityBook) -> Mention | None:
 def name_tail(phrase: str, book: EntityBook) -> Mention | None:
     """The name that ends the phrase ("PCS general secretary Mark Serwotka", "Lloyds TSB"): a person
     when the article knows the name as one, else an organisation by its short name."""
+    phrase = re.sub(r"\b(?P<name>[A-Z][\w&'’.-]*) the Union$", r"\g<name>", phrase)  # "Unite the Union"
     match = _NAME_TAIL.search(phrase)
     if not match:
         return NOT_A_SOURCE
@@ -313,7 +358,7 @@ def name_tail(phrase: str, book: EntityBook) -> Mention | None:
                 return Mention("entity", Entity(name, PERSON))
         return NOT_A_SOURCE
     known = book.person(tail) if len(tail.split()) >= 2 else None
-    if known and known in book.persons and not looks_like_org(tail):  # a known person after a long title
+    if known and known in book.persons and not looks_like_org(known):  # a known person after a long title
         return Mention("entity", Entity(known, PERSON))
     if len(head) > 5 or any(w.endswith(":") for w in head):
         return NOT_A_SOURCE
@@ -325,7 +370,7 @@ def name_tail(phrase: str, book: EntityBook) -> Mention | None:
     if person and len(person.split()) >= 2 and not looks_like_org(tail):
         return Mention("entity", Entity(person, PERSON))
     name = book.organisation(tail)
-    if name.lower() in ROLE_WORDS or name.lower() in ("i", "we"):
+    if name.lower() in ROLE_WORDS or name.lower() in ("i", "we") or name in NOT_ORG_ACRONYMS:
         return NOT_A_SOURCE
     return _org(name, book)
 
@@ -341,6 +386,7 @@ class SubjectRule:
 #: The rules, in the order they are tried. Earlier rows are narrower.
 SUBJECT_RULES: tuple[SubjectRule, ...] = (
     SubjectRule("pronoun", pronoun),
+    SubjectRule("administration", administration),
     SubjectRule("first-person", first_person),
     SubjectRule("respondents", respondents),
     SubjectRule("group", group),
@@ -365,8 +411,8 @@ def parse_subject(phrase: str, book: EntityBook) -> Mention | None:
     """Turn a subject phrase into an entity or a back-reference (None: not a source)."""
     phrase = clean_spaces(phrase).strip(" -–—:;")
     phrase = re.sub(r"^(?:in a statement|in a letter|in an email)\s+", "", phrase, flags=re.IGNORECASE)
-    if not phrase or "§" in phrase:
-        return None
+    if not phrase or "§" in phrase or re.match(r"[Tt]here\b", phrase):
+        return None  # "There are fears that ...": no holder named
     for rule in SUBJECT_RULES:
         mention = rule.apply(phrase, book)
         if mention is NOT_A_SOURCE:
