@@ -103,10 +103,12 @@ def role_columns(rows: Rows) -> np.ndarray:
 
 
 class EmbeddingModel(ModelBase):
-    """MiniLM sentence embeddings (frozen) -> logistic regression."""
+    """MiniLM sentence embeddings (frozen) + speaker-role columns -> logistic regression."""
 
     name = "embeddings"
-    description = "frozen all-MiniLM-L6-v2 sentence embeddings with a class-balanced logistic regression"
+    description = (
+        "frozen all-MiniLM-L6-v2 sentence embeddings and the speaker's role with a class-balanced logistic regression"
+    )
     defaults: dict[str, Any] = {
         "base_model": "",
         "use_speaker": True,
