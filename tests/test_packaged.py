@@ -167,3 +167,13 @@ def test_mpnet_trains_and_reloads_through_a_packaged_alias(tiny_bert, tmp_path, 
     assert type(loaded).__name__ == "MpnetModel"
     np.testing.assert_allclose(loaded.predict_proba(ROWS), proba, atol=1e-9)
     assert (packaged.cache_root() / f"tiny-encoder-{sha[:16]}" / packaged.STAMP).is_file()
+
+
+def test_an_unwritable_cache_falls_back_to_a_private_temporary_folder(tmp_path, monkeypatch):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    monkeypatch.setenv("STANCE_CACHE_DIR", str(blocked))  # a folder under a file can't be made
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    folder = packaged.cache_root()
+    assert folder.parent == tmp_path / "tmp" and folder.name.startswith("stance-encoders-") and folder.is_dir()

@@ -83,10 +83,20 @@ def part_files(encoder: PackagedEncoder, alias: str) -> list[Path]:
 
 
 def cache_root() -> Path:
-    """Where unpacked encoders live: ``<stance cache>/encoders`` (see :func:`stance.models.onnx_engine.cache_root`)."""
+    """Where unpacked encoders live: ``<stance cache>/encoders`` (see :func:`stance.models.onnx_engine.cache_root`).
+
+    With no writable home (a locked-down service account), a per-user
+    temporary folder instead, like the ONNX cache.
+    """
     from stance.models.onnx_engine import cache_root as stance_cache
 
-    return stance_cache() / "encoders"
+    folder = stance_cache() / "encoders"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        folder = Path(tempfile.gettempdir()) / f"stance-encoders-{os.getuid() if hasattr(os, 'getuid') else 0}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
 
 
 def unpack_parts(parts: Sequence[Path], sha256: str, folder: str, cache: Path) -> Path:
