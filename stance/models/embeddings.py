@@ -33,6 +33,7 @@ from stance.models.common import (
     full_proba,
     one_thread,
     pick_device,
+    read_marker,
 )
 
 if TYPE_CHECKING:
@@ -79,16 +80,41 @@ MEMO_SIZE = 50_000
 _MEMO: dict[tuple[str, int], dict[str, np.ndarray]] = {}
 
 
+def role_columns(rows: Rows) -> np.ndarray:
+    """One indicator column per speaker role (:data:`~stance.models.speaker_role.ROLES`) and one for "no speaker".
+
+    "union: ..." in front of the sentence moves its embedding only a little;
+    the role as its own columns lets the logistic regression learn how much
+    a union or a company speaking shifts the stance, which is what carries
+    over to the unseen names of a new article. Measured on the 76 articles
+    (grouped 5-fold, finder speakers at test, main d7d2321): MiniLM 0.608 -> 0.634,
+    all-mpnet-base-v2 0.620 -> 0.651 macro-F1 with ``role_weight = 0.3``
+    (1.0 gave less on new articles: the columns then outweigh the text).
+    """
+    import numpy as np
+
+    from stance.models.speaker_role import ROLES, speaker_inputs
+
+    roles = speaker_inputs(rows, "role")
+    table = np.zeros((len(rows), len(ROLES) + 1))
+    for index, role in enumerate(roles):
+        table[index, ROLES.index(role) if role in ROLES else len(ROLES)] = 1.0
+    return table
+
+
 class EmbeddingModel(ModelBase):
-    """MiniLM sentence embeddings (frozen) -> logistic regression."""
+    """MiniLM sentence embeddings (frozen) + speaker-role columns -> logistic regression."""
 
     name = "embeddings"
-    description = "frozen all-MiniLM-L6-v2 sentence embeddings with a class-balanced logistic regression"
+    description = (
+        "frozen all-MiniLM-L6-v2 sentence embeddings and the speaker's role with a class-balanced logistic regression"
+    )
     defaults: dict[str, Any] = {
         "base_model": "",
         "use_speaker": True,
         "speaker_form": "role",
         "use_context": False,
+        "role_weight": 0.3,
         "max_length": 128,
         "batch_size": 32,
         "C": 1.0,
@@ -96,6 +122,12 @@ class EmbeddingModel(ModelBase):
         "device": "auto",
     }
     positive = ("max_length", "batch_size", "C", "max_iter")
+
+    def check_config(self) -> None:
+        """Also refuse a negative ``role_weight`` (0 turns the role columns off)."""
+        super().check_config()
+        if float(self.config["role_weight"]) < 0:
+            raise StanceError(f"must be 0 or more, got {self.config['role_weight']!r}", field="role_weight")
 
     def __init__(self, config: dict[str, Any] | None = None, *, seed: int = 0) -> None:
         super().__init__(config, seed=seed)
@@ -109,6 +141,9 @@ class EmbeddingModel(ModelBase):
         vectors = self._encode(texts)
         if contexts is not None:
             vectors = np.hstack([vectors, self._encode(contexts)])
+        weight = float(self.config["role_weight"])
+        if self.config["use_speaker"] and weight > 0:
+            vectors = np.hstack([vectors, weight * role_columns(rows)])
         return np.asarray(vectors, dtype=np.float64)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -178,5 +213,7 @@ class EmbeddingModel(ModelBase):
         from sklearn.linear_model import LogisticRegression
 
         model, head = skops_io.load_run(cls, run_dir, HEAD, TRUSTED, expected=LogisticRegression)
+        if "role_weight" not in read_marker(Path(run_dir)).get("config", {}):
+            model.config["role_weight"] = 0.0  # saved before the role columns existed: its head never saw them
         model.head = head
         return model

@@ -35,6 +35,7 @@ MODELS: dict[str, str] = {
     "tfidf": "stance.models.tfidf:TfidfModel",
     "transformer": "stance.models.transformer:TransformerModel",
     "embeddings": "stance.models.embeddings:EmbeddingModel",
+    "mpnet": "stance.models.mpnet:MpnetModel",
     "ensemble": "stance.models.ensemble:EnsembleModel",
 }
 
