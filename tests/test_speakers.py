@@ -271,6 +271,7 @@ def test_a_holders_own_feeling_is_no_cause_frame() -> None:
     # "were upset", "felt alarmed": the be-form or the feeling verb makes the subject the holder, not the object
     assert speakers("Some clerks were upset by rumours about the Leeds office.") == ["author"]
     assert speakers("Nobody at the depot felt upset about the news.") == ["author"]
+    assert speakers("The rota change upset them, and the canteen closed early.") == ["author"]  # no holder named
 
 
 def test_actions_without_evaluation_stay_with_the_author() -> None:

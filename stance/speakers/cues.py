@@ -61,13 +61,15 @@ _FROM_AGENT = re.compile(
     r"(?:\s+[\w'’-]+){0,6}?\s+from\s+(?P<np>" + _NP_STOP + ")"
 )
 #: A reaction narrated through its cause: the cause is the subject and the holder the object ("the move
-#: has angered leaders of the X union", "Plan dismays employees"). A be-form or a pronoun before the verb
-#: makes it the holder's own state ("staff were upset", "we are alarmed"), which is no frame of this kind.
+#: has angered leaders of the X union", "Plan dismays employees"). A be-form or "feel/felt" before the verb
+#: makes it the holder's own state ("staff were upset", "we are alarmed"), which is no frame of this kind;
+#: a preposition or a pronoun after it ("upset about", "angered them") names no holder.
 _EXPERIENCER = re.compile(
     r"(?<!\bwas )(?<!\bwere )(?<!\bis )(?<!\bare )(?<!\bbe )(?<!\bbeen )(?<!\bfeel )(?<!\bfelt )"
     r"(?<![\w-])(?P<verb>" + "|".join(EXPERIENCER_VERBS) + r")\s+"
     r"(?:(?:leaders|members|officials|bosses|chiefs)\s+(?:of|at)\s+)?"
-    r"(?!(?:about|at|by|over|that|with|to|in|on|the way|it|them|him|her|us|me)\b)(?P<np>" + _NP_STOP + ")"
+    r"(?!(?:about|at|by|over|that|with|to|in|on|for|around|among|across|after|of|the way"
+    r"|it|them|him|her|us|me)\b)(?P<np>" + _NP_STOP + ")"
 )
 #: "raised concerns about pay among members of X": the holders follow "among".
 _AMONG_HOLDERS = re.compile(

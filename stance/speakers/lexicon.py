@@ -110,7 +110,7 @@ REACTION_NOUNS: tuple[str, ...] = tuple(
 #: state and are read elsewhere (or not at all).
 EXPERIENCER_VERBS: tuple[str, ...] = tuple(
     """
-    angered angers anger angering upset upsets upsetting alarmed alarms alarming dismayed dismays
+    angered angers angering upset upsets upsetting alarmed alarms alarming dismayed dismays
     infuriated infuriates infuriating outraged outrages incensed incenses enraged enrages
     """.split()
 )
