@@ -255,6 +255,25 @@ def test_by_agent_and_from_agent_name_the_holder(text: str, expected: str) -> No
     assert speakers(text) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The closure has infuriated officials of the Tenby Clerks Union.", "Tenby Clerks Union"),
+        ("The switch to Accra alarmed the Harbour Staff Association.", "Harbour Staff Association"),
+        ("The tender stirred fears over security among the Norland Nurses Guild.", "Norland Nurses Guild"),
+    ],
+)
+def test_a_reaction_narrated_through_its_cause_goes_to_the_object(text: str, expected: str) -> None:
+    assert speakers(text) == [expected]
+
+
+def test_a_holders_own_feeling_is_no_cause_frame() -> None:
+    # "were upset", "felt alarmed": the be-form or the feeling verb makes the subject the holder, not the object
+    assert speakers("Some clerks were upset by rumours about the Leeds office.") == ["author"]
+    assert speakers("Nobody at the depot felt upset about the news.") == ["author"]
+    assert speakers("The rota change upset them, and the canteen closed early.") == ["author"]  # no holder named
+
+
 def test_actions_without_evaluation_stay_with_the_author() -> None:
     assert speakers("Arden Bank confirmed the closure of its Hull office.") == ["author"]
     assert speakers("Staff at the Hull office went on strike on Monday.") == ["author"]

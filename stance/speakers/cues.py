@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from stance.corpus.splitter import quote_depths
 from stance.speakers.lexicon import (
     BY_AGENT_VERBS,
+    CONCERN_NOUNS,
+    EXPERIENCER_VERBS,
     HEADLINE_VERBS,
     PHRASE_CUES,
     POSITION_VERBS,
@@ -57,6 +59,22 @@ _FROM_AGENT = re.compile(
     r"|(?:drew|draws|drawn|draw|attracted|attracts|sparked|sparks|prompted|prompts|brought|brings|provoked|provokes"
     r"|met with|faced|faces|facing)(?:\s+[\w-]+){0,3}?\s+(?:" + "|".join(REACTION_NOUNS) + r"))\b"
     r"(?:\s+[\w'’-]+){0,6}?\s+from\s+(?P<np>" + _NP_STOP + ")"
+)
+#: A reaction narrated through its cause: the cause is the subject and the holder the object ("the move
+#: has angered leaders of the X union", "Plan dismays employees"). A be-form or "feel/felt" before the verb
+#: makes it the holder's own state ("staff were upset", "we are alarmed"), which is no frame of this kind;
+#: a preposition or a pronoun after it ("upset about", "angered them") names no holder.
+_EXPERIENCER = re.compile(
+    r"(?<!\bwas )(?<!\bwere )(?<!\bis )(?<!\bare )(?<!\bbe )(?<!\bbeen )(?<!\bfeel )(?<!\bfelt )"
+    r"(?<![\w-])(?P<verb>" + "|".join(EXPERIENCER_VERBS) + r")\s+"
+    r"(?:(?:leaders|members|officials|bosses|chiefs)\s+(?:of|at)\s+)?"
+    r"(?!(?:about|at|by|over|that|with|to|in|on|for|around|among|across|after|of|the way"
+    r"|it|them|him|her|us|me)\b)(?P<np>" + _NP_STOP + ")"
+)
+#: "raised concerns about pay among members of X": the holders follow "among".
+_AMONG_HOLDERS = re.compile(
+    r"\b(?P<verb>" + "|".join(CONCERN_NOUNS) + r")\b(?:\s+[\w'’-]+){0,9}?\s+among(?:st)?\s+"
+    r"(?:(?:leaders|members|officials|bosses)\s+(?:of|at)\s+)?(?P<np>" + _NP_STOP + ")"
 )
 #: Document verbs: only a document subject ("the survey shows") reports with them.
 _DOC_VERB_RE = re.compile(
@@ -553,7 +571,8 @@ def find_cues(text: str) -> list[Cue]:
         subject = subject_from_prefix(m[: match.start()], m)
         if subject and _DOCUMENT.search(subject):
             cues.append(Cue("subject-verb", subject, match.group("verb"), *match.span("verb")))
-    for agent in (*_BY_AGENT.finditer(m), *_FROM_AGENT.finditer(m)):
+    holder_frames = (_BY_AGENT, _FROM_AGENT, _EXPERIENCER, _AMONG_HOLDERS)
+    for agent in (match for frame in holder_frames for match in frame.finditer(m)):
         np = _agent_np(agent.group("np"))
         if np:
             cues.append(Cue("by-agent", np, " ".join(agent.group("verb").split()), *agent.span("np")))

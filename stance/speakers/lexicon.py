@@ -104,3 +104,20 @@ REACTION_NOUNS: tuple[str, ...] = tuple(
     rebuke complaints complaint pressure outrage support
     """.split()
 )
+
+#: Verbs of a reaction narrated through its cause, the holder being the object: "the move angered the
+#: union", "plan upsets workers". Only transitive forms; "was upset" / "were worried" are the holder's own
+#: state and are read elsewhere (or not at all).
+EXPERIENCER_VERBS: tuple[str, ...] = tuple(
+    """
+    angered angers angering upset upsets upsetting alarmed alarms alarming dismayed dismays
+    infuriated infuriates infuriating outraged outrages incensed incenses enraged enrages
+    """.split()
+)
+
+#: Nouns of a feeling whose holders follow "among": "raised concerns among staff", "fears among members of X".
+CONCERN_NOUNS: tuple[str, ...] = tuple(
+    """
+    concern concerns fear fears worry worries anger alarm anxiety unease disquiet
+    """.split()
+)
