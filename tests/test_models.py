@@ -174,3 +174,9 @@ def test_load_model_errors_are_one_clear_line(tmp_path):
     (tmp_path / "half" / MARKER).write_text(json.dumps({"model": "tfidf"}))
     with pytest.raises(StanceError, match=r"incomplete model directory: model.skops is missing"):
         registry.load_model(tmp_path / "half")
+
+
+@pytest.mark.parametrize("name", registry.available())
+def test_every_registered_model_says_what_it_is(name: str) -> None:
+    """`stance models` and the model card print this line; an empty one leaves a blank cell and card."""
+    assert registry.model_class(name).description.strip()

@@ -37,6 +37,7 @@ class EnsembleModel(ModelBase):
     """Several registered models behind one ``predict_proba``."""
 
     name = "ensemble"
+    description = "the averaged (or logistically stacked) probabilities of its members, by default tfidf and embeddings"
     defaults: dict[str, Any] = {
         "members": ["tfidf", "embeddings"],
         "weights": [1.0, 1.0],
