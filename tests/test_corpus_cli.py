@@ -482,3 +482,20 @@ def test_add_interrupted_before_its_registration_is_named_and_repaired(project, 
     assert project.gold_file.read_bytes() == gold_before
     assert invoke(runner, "corpus", "add", str(path), "--title", "Manila", "--no-suggest").exit_code == 0
     assert [s.index for s in load_sentences(project) if s.article == "manila"] == [0, 1, 2]
+
+
+def test_add_decodes_html_character_references(project, runner, tmp_path):
+    """Text copied from a page's source: &quot; must read as a quotation mark, "R&D" stays as written."""
+    text = (
+        "Marlow Insurance moves R&amp;D work to Krakow\n\n"
+        "&quot;Our R&D costs must fall,&quot; said Lena Vosk, its finance director. &#8220;It is that simple.&#8221;"
+    )
+    path = write_bytes(tmp_path, "page.txt", text.encode())
+    result = invoke(runner, "corpus", "add", str(path), "--title", "Marlow moves work", "--id", "marlow")
+    assert result.exit_code == 0, result.output
+    stored = article_text(project, "marlow")
+    assert "&quot;" not in stored and "&#8220;" not in stored
+    assert stored.startswith("Marlow Insurance moves R&D work")
+    texts = [s.text for s in load_sentences(project) if s.article == "marlow"]
+    assert texts[1] == '"Our R&D costs must fall," said Lena Vosk, its finance director.'
+    assert texts[2] == "\u201cIt is that simple.\u201d"

@@ -193,6 +193,40 @@ def test_hard_wrapped_and_crlf_text_split_like_flowed_text():
         assert [s.paragraph for s in spans] == [0, 1, 1]
 
 
+def test_one_paragraph_per_line_text_keeps_its_paragraphs():
+    """Text pasted from a web page: no blank lines, one long line per paragraph."""
+    lines = [
+        "Harwick Bank to move 250 card-services jobs to Chennai",
+        "Harwick Bank said on Thursday it would transfer 250 card-services posts to a supplier in Chennai, "
+        "the third such move by a British lender this year.",
+        "\u201cWe have to keep our costs in line with our rivals,\u201d said a spokesman for the bank.",
+        "The Clerical Staff Union said it would ask members whether to strike over the decision.",
+    ]
+    for newline in ("\n", "\r\n"):
+        raw = newline.join(lines)
+        spans = split_article(raw)
+        assert [raw[s.start : s.end] for s in spans][0] == lines[0], "the headline is a sentence of its own"
+        assert [s.paragraph for s in spans] == [0, 1, 2, 3]
+
+
+def test_a_short_line_ends_a_hard_wrapped_paragraph():
+    """Wire copy wrapped at 60 columns with no blank lines: the headline and each
+    paragraph's short last line end their paragraphs; the wrapped lines flow."""
+    raw = (
+        "Pellow Telecom shuts Dundee call centre\n"
+        "Pellow Telecom will close its Dundee call centre next year\n"
+        "and move the work to a contractor in Manila, the company\n"
+        "said on Friday.\n"
+        "Union officials said they had not been told in advance of\n"
+        "the announcement and would seek talks."
+    )
+    spans = split_article(raw)
+    texts = [" ".join(raw[s.start : s.end].split()) for s in spans]
+    assert texts[0] == "Pellow Telecom shuts Dundee call centre"
+    assert texts[1].startswith("Pellow Telecom will close") and texts[1].endswith("said on Friday.")
+    assert [s.paragraph for s in spans] == [0, 1, 2]
+
+
 # --- invariants on every article of the repository ----------------------------
 
 

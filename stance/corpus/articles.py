@@ -11,6 +11,7 @@ process is killed.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,6 +88,8 @@ MAX_TEXT_BYTES = 16 << 20
 def read_text_file(path: str | Path) -> str:
     """Read a new article: a regular UTF-8 text file, not empty, not binary; else one clear error.
 
+    HTML character references are decoded (:func:`decode_character_references`).
+
     A symlink is refused (it could pull ``/etc/passwd`` into a corpus that is
     shared and committed), and so is anything that is not a regular file: a
     FIFO would hang, a device would never end.
@@ -103,7 +106,21 @@ def read_text_file(path: str | Path) -> str:
         raise StanceError(f"not UTF-8 text (bad byte at offset {exc.start})", path=path) from None
     if not text.strip():
         raise StanceError("is empty", path=path)
-    return text
+    return decode_character_references(text)
+
+
+#: An HTML character reference with its closing semicolon: ``&quot;``, ``&#8217;``, ``&#x2019;``.
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_character_references(text: str) -> str:
+    """``&quot;`` -> ``"`` and the like, in text copied from a web page's source.
+
+    Left encoded, ``&quot;`` hides every quotation from the splitter and the
+    speaker finder. Only complete references (with the semicolon) are decoded,
+    by the standard library's HTML5 table, so "AT&T" or "R&D" stay as written.
+    """
+    return _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
 
 
 def load_articles(root: Root) -> list[Article]:
@@ -261,7 +278,8 @@ def add_article(
     A ``source:`` / ``title:`` header at the top of the file fills in what
     the caller did not give; a trailing ``[marker]`` on the title becomes the
     ``title_note`` (see :func:`split_title_note`). The raw text is stored
-    unchanged; re-adding the same text (under any id) is refused.
+    as read (UTF-8, HTML character references decoded: see
+    :func:`read_text_file`); re-adding the same text (under any id) is refused.
     """
     raw = read_text_file(path)
     header, _ = parse_header(raw)

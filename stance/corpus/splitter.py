@@ -21,8 +21,13 @@ one unit. Two things are added on top, each a documented rule:
   sentence but the rest of the previous one, wrongly cut after an
   abbreviation such as "R-Ill." (:data:`CONTINUATION`).
 
-Paragraphs are blocks separated by blank lines; single newlines inside a
-block are treated as spaces, so hard-wrapped text files split the same way.
+Paragraphs are blocks separated by blank lines. Inside a block a single
+newline is read by the width of the block's lines (:func:`block_paragraphs`):
+a hard-wrapped block (no line over :data:`WRAP_WIDTH` characters) is one
+paragraph, newlines read as spaces, except after a short line (a headline or
+a paragraph's last line); a block with a longer line is text copied from a
+web page or a word processor, one paragraph per line, and each line is a
+paragraph of its own.
 """
 
 from __future__ import annotations
@@ -98,19 +103,78 @@ class Span:
     end: int
 
 
-def iter_paragraphs(raw: str) -> Iterator[tuple[int, int, int]]:
-    """Yield ``(paragraph_index, start, end)`` for each blank-line-separated block.
+#: The widest line of a hard-wrapped block. Text wrapped for e-mail, wire
+#: copy or a terminal stays under about 80 characters; a longer line is a
+#: whole paragraph on one line.
+WRAP_WIDTH = 100
 
-    Indices count every block of the raw text, furniture included, so they
+#: In a hard-wrapped block, a line shorter than this share of the block's
+#: widest line ends its paragraph (as a reflow tool such as ``fmt`` reads it):
+#: the wrap filled it no further, so the paragraph stopped there.
+SHORT_LINE = 0.75
+
+#: What may open a new paragraph after a short line: a capital, a digit or an
+#: opening quotation mark (a lower-case word continues the sentence).
+_PARAGRAPH_OPENING = re.compile(r"[A-Z0-9\"“‘'(]")
+
+
+def block_paragraphs(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split one blank-line-separated block of ``raw`` into its paragraphs' ``(start, end)`` offsets.
+
+    Many articles users paste come one paragraph per line with no blank line
+    between: read as one paragraph, the headline ran into the lead sentence
+    and a quotation's paragraph break was lost, both of which the speaker
+    finder relies on. Hard-wrapped text must still flow as before.
+    """
+    lines: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        stop = raw.find("\n", pos, end)
+        stop = end if stop < 0 else stop
+        text = raw[pos:stop]
+        lo, hi = pos + len(text) - len(text.lstrip()), stop - (len(text) - len(text.rstrip()))
+        if hi > lo:
+            lines.append((lo, hi))
+        pos = stop + 1
+    if len(lines) < 2:
+        return [(start, end)]
+    width = max(hi - lo for lo, hi in lines)
+    one_per_line = width > WRAP_WIDTH
+    paragraphs: list[tuple[int, int]] = []
+    first = lines[0][0]
+    for (lo, hi), following in zip(lines, lines[1:] + [None], strict=True):
+        ends_here = (
+            following is None
+            or one_per_line
+            or (hi - lo < SHORT_LINE * width and bool(_PARAGRAPH_OPENING.match(raw, following[0])))
+        )
+        if ends_here:
+            paragraphs.append((first, hi))
+            if following is not None:
+                first = following[0]
+    return paragraphs
+
+
+def iter_paragraphs(raw: str) -> Iterator[tuple[int, int, int]]:
+    """Yield ``(paragraph_index, start, end)`` for each paragraph (see :func:`block_paragraphs`).
+
+    Indices count every paragraph of the raw text, furniture included, so they
     stay stable when a cleaning rule changes.
     """
-    for index, match in enumerate(_PARAGRAPH.finditer(raw)):
+    _, body = parse_header(raw)
+    index = 0
+    for match in _PARAGRAPH.finditer(raw):
         start, end = match.span()
         text = match.group()
         start += len(text) - len(text.lstrip())
         end -= len(text) - len(text.rstrip())
-        if end > start:
-            yield index, start, end
+        if end <= start:  # a line of spaces: counted, never yielded
+            index += 1
+            continue
+        # A header block (``source:``/``title:`` lines) stays one block, whatever its width.
+        for p_start, p_end in [(start, end)] if start < body else block_paragraphs(raw, start, end):
+            yield index, p_start, p_end
+            index += 1
 
 
 def is_furniture(text: str) -> bool:
