@@ -391,6 +391,13 @@ def _np_after(text: str) -> str | None:
     return np.strip() or None
 
 
+#: "told staff of the plan", "told workers about the closure": a listener, then a thing, no clause.
+_TOLD_OF = re.compile(
+    r"^\s+(?:(?!(?:when|as|after|asked)\b)[\w'’-]+\s+){1,3}?(?:of|about)\s+(?:the|its|their|his|her|a|an|this|these)\b"
+    r"(?![^.;]*\b(?:that|will|would|could|was|were|is|are|had|has)\b)"
+)
+#: A finite auxiliary: the words after "said" are a reported clause, not the speaker's name.
+_FINITE = re.compile(r"\b(?:will|would|was|were|is|are|had|has|have|could|should|must|may|might|can|did)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are|as)\s+(?:\w+ly\s+)?$")
 _AFTER_ADJUNCT = r"(?:\s+(?:in|on|at|during|to|after|before|yesterday|today|last|this|earlier|when|while)\b[^§]*)?"
 _QUOTED_AS = re.compile(r"\bquoted (?P<np>him|her|them|[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*) as saying\b")
@@ -410,7 +417,9 @@ _ORDER = {
 
 
 #: Verbs that carry a statement only with a clause ("confirmed (that) it will ..."), not a noun object.
-_ACTION_WITH_OBJECT = frozenset("confirm confirms confirmed confirming announced announces unveiled".split())
+_ACTION_WITH_OBJECT = frozenset(
+    "confirm confirms confirmed confirming announced announces unveiled reported reports".split()
+)  # "X reported pre-tax profits of ..." is a result, "X reported that ..." a statement
 _CLAUSE_FOLLOWS = re.compile(
     rf"^\s*(?:(?:yesterday|today|on \w+day|last \w+|this \w+|earlier|later|publicly)\s+)?"
     rf"(?:that\b|{MASK}|[:,]|[.!?]?\s*$|(?:it|he|she|they|we|there|this)\b"
@@ -515,6 +524,8 @@ def find_cues(text: str) -> list[Cue]:
         if verb.lower() in _POSITION_SET and re.match(r"\s*\d", after):
             continue  # "X vetoed 31 bills and signed 52": a count of acts, no position
         listener = verb.lower() in ("tell", "tells", "told", "telling")  # '"...," told Finans' names the listener
+        if listener and MASK not in m and _TOLD_OF.match(after):
+            continue  # "X told staff of the plan": informing someone of a thing is an action with no words
         if not listener and re.search(rf"{MASK}\s*[,.!?–—-]?\s*$", before):
             subject = _np_after(after)
             if subject:
@@ -528,6 +539,8 @@ def find_cues(text: str) -> list[Cue]:
             and re.fullmatch(r"\s*[^,;:§]+(?:,[^,;:§]+,?)?\s*[.!?]?\s*", after)
         ):
             subject = _np_after(after)  # "..., said Mark Smith, director at X."
+            if subject and _FINITE.search(after.split(",")[0]):
+                subject = None  # "Ann Roe, the firm's chief, said staff would ...": a clause, no inverted name
             titled = re.fullmatch(
                 r"\s*([^,]+),\s*(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*[.!?]?\s*", after
             )

@@ -395,6 +395,7 @@ class SpeakerFinder:
         subject = leading_subject(text)
         if not subject or (
             len(subject.split()) < 2
+            and subject not in self.state.book.described_orgs  # "Tarn, the broadband operator, ..."
             and not re.search(rf"[^.!?{SEPARATOR}]\s{re.escape(subject)}\b", self.state.book.text)
         ):
             return None

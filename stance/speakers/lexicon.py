@@ -65,6 +65,7 @@ PHRASE_CUES: tuple[str, ...] = (
     r"voic(?:ed|es|e|ing) (?:(?:their|his|her|its|our|serious|grave) )?"
     r"(?:concerns?|fears?|doubts?|support|opposition|anger|dismay)",
     r"(?:would|could|will) not (?:comment|confirm|say|elaborate|discuss)",
+    r"(?:would|could|will) neither (?:comment|confirm|deny|say|discuss)",  # "... neither confirm X nor comment"
     r"hit(?:s)? (?:back|out)",
     r"continued(?=\s*[.,!?])",
     r"sp(?:oke|eaks?) out",
@@ -77,6 +78,7 @@ PHRASE_CUES: tuple[str, ...] = (
     r"(?:announced|announces|believed|feared|fears|understood|understands|knows?|thinks?|thought) that",
     r"sent (?:us|me|the \w+|\w+) (?:this|a|the following|the) statement",
     r"indicat(?:ed|es) that",
+    r"estimates? that",  # "analysts estimate that ...": "estimates" alone is a noun more often than a verb
     # an act of authority whose content restricts the work ("signed an executive order restricting ...")
     r"sign(?:ed|s)? (?:an?|the) (?:executive )?(?:order|bill|law|measure)"
     r"(?= (?:that (?:will )?(?:restricts?|bans?|bars?|prohibits?|limits?|protects?)"

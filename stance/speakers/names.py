@@ -62,7 +62,7 @@ ORG_WORDS = frozenset(
     airlines airline media foods retail pharmaceuticals pharma financial finance electronics engineering
     communications labs digital health security outsourcing consultants enterprises ventures brands stores
     guild alliance coalition chamber league forum journal times herald tribune gazette newspaper
-    banco banca banque groupe gruppo gmbh ag sa nv spa
+    banco banca banque groupe gruppo gmbh ag sa nv spa mutual research
     """.split()
 )
 
@@ -99,6 +99,7 @@ GENERIC_ORG_NOUNS: dict[str, str] = {
     "supplier": COMPANY,
     "contractor": COMPANY,
     "insurer": COMPANY,
+    "mutual": COMPANY,
     "giant": COMPANY,
     "society": COMPANY,
     "building society": COMPANY,
@@ -136,6 +137,23 @@ _SUFFIXES = re.compile(
 _ABBREV = re.compile(
     r"(?P<long>(?:[A-Z][\w&'’.-]*)(?:,?\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&))*)\s+\((?P<short>[A-Z][A-Za-z&]{1,9})\)"
     r"(?P<union>\s+[Uu]nion\b)?"
+)
+#: Nouns an appositive uses to say what a company is ("Tarn, the broadband operator,").
+_COMPANY_NOUNS = (
+    r"company|firm|group|bank|insurer|operator|carrier|provider|outsourcer|supplier|contractor|retailer|lender"
+    r"|society|manufacturer|maker|chain|specialist|business|consultancy|broker|network"
+)
+#: How an article shows that a capitalised name is an organisation, not a person: a "which" relative
+#: ("Tarn, which employs ..."), an appositive headed by a company noun ("Tarn, the broadband operator,",
+#: "Tarn, Australia's third-largest carrier,"), or something only an organisation has ("Tarn's chief
+#: executive", "Tarn's head office").
+_DESCRIBED_ORG = re.compile(
+    r"(?<![\w'’])(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})"
+    r"(?:,\s+which\b"
+    rf"|,\s+(?:the|an?|[A-Z][\w.]*['’]s)\s+(?:(?!(?:of|at|for|with|from|in)\s)[\w-]+\s+){{0,5}}?"
+    rf"(?:{_COMPANY_NOUNS})s?(?:\s+(?:in|of|from)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?,"
+    r"|['’]s\s+(?:chief executive|chief operating officer|chief financial officer|head office|headquarters"
+    r"|shares|board|shareholders|spokes(?:man|woman|person)))"
 )
 _CAP_TOKEN = r"(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z]?[a-z]+)*|[A-Z]\.)"
 #: A bare middle initial or a lower-case particle inside a name ("Ravi K Menon", "Karl von Estrup").
@@ -344,6 +362,7 @@ class EntityBook:
     persons: list[str] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
     org_counts: Counter[str] = field(default_factory=Counter)
+    described_orgs: set[str] = field(default_factory=set)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> EntityBook:
@@ -368,6 +387,7 @@ class EntityBook:
             if _spells(short, long):
                 book.abbreviations[long.lower()] = short
         book.acronyms = {m.group() for m in _ACRONYM.finditer(text)}
+        book.described_orgs = {m.group("name") for m in _DESCRIBED_ORG.finditer(text)}
         # a Title Case Headline capitalises every word: its runs are no names ("State Work Done Offshore")
         prose = f" {SEPARATOR} ".join("" if _title_case(t) else clean_spaces(t) for t in texts)
         for match in _PERSON_RUN.finditer(prose):
@@ -428,6 +448,8 @@ class EntityBook:
         return f"{home} government"
 
     def _not_a_name(self, name: str) -> bool:
+        if name in self.described_orgs:
+            return True  # "Harlow Direct, which runs ...": the article shows it is no person
         tokens = name.split()
         if any(t.lower() in _NOT_NAME for t in tokens):
             return True

@@ -53,6 +53,11 @@ _GROUP_SOURCE = re.compile(
     r"Democrats|banks|companies|firms|leaders|bosses|chiefs))(?:\s+(?:of|from|in|at|privy to|close to)\s+.+)?$",
     re.IGNORECASE,
 )
+#: Professionals quoted through their employer: "analysts at Fenwick Research" speak for the firm.
+_PROS_AT = re.compile(
+    r"^(?i:(?:the\s+|some\s+|two\s+|three\s+)?(?:[a-z-]+\s+)?(?:analysts|economists|researchers|strategists|consultants)"
+    r"\s+(?:at|with))\s+(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:(?:of|and|for|&)\s+)?[A-Z][\w&'’.-]*)*)$"
+)
 GROUP_NAMES = {"unions": "trade unions", "reports": "press reports", "media reports": "press reports"}
 _RESPONDENTS = re.compile(r"\b(?:respondents|per cent|percent|%|of those (?:polled|surveyed|asked))", re.IGNORECASE)
 _DEMONYMS = {
@@ -192,6 +197,16 @@ def group(phrase: str, book: EntityBook) -> Mention | None:
     if name.split()[0] in ("union", "trade") and name.split()[-1] != "unions":
         return Mention("back-org", org_kind=UNION)
     return Mention("entity", Entity(GROUP_NAMES.get(name, name), ORGANISATION, OTHER))
+
+
+def professionals_at(phrase: str, book: EntityBook) -> Mention | None:
+    """ "Analysts at Fenwick Research": unnamed members of a named firm speak for it, as a spokesperson
+    does (GUIDELINES "Canonical names"); employees who speak as employees are `staff_of`. The name after
+    "at" is an employer by construction, even when its shape ("Fenwick Research") could be a person's."""
+    match = _PROS_AT.match(phrase)
+    if not match:
+        return None
+    return _org(book.organisation(match.group("org")), book)
 
 
 def unnamed_source(phrase: str, book: EntityBook) -> Mention | None:
@@ -389,6 +404,7 @@ SUBJECT_RULES: tuple[SubjectRule, ...] = (
     SubjectRule("administration", administration),
     SubjectRule("first-person", first_person),
     SubjectRule("respondents", respondents),
+    SubjectRule("professionals-at", professionals_at),
     SubjectRule("group", group),
     SubjectRule("unnamed-source", unnamed_source),
     SubjectRule("national-government", national_government),
