@@ -576,6 +576,8 @@ class EntityBook:
                 if org_kind(acronym) == UNION and any(len(p) >= 2 and acronym.startswith(p) for p in spelled):
                     return acronym
         words = name.split()
+        if len(words) > 1 and re.fullmatch(r"(?:(?:Borough|City|County|District|Town|Parish)\s+)?Council", " ".join(words[1:])):
+            return name  # "Dunmore District Council": the place word alone names the town, not its council
         if len(words) > 1 and words[0][:1].isupper() and words[0].lower() not in ORG_WORDS:
             # "ABBEY National" in an article that otherwise says "Abbey": the article's short name
             alone = re.findall(rf"\b{re.escape(words[0])}\b(?!\s+{re.escape(words[1])})", self.text, re.IGNORECASE)
