@@ -281,6 +281,15 @@ def name_before_appositive(segments: list[str]) -> str | None:
     return first
 
 
+def _named_after_title(np: str, rest: str) -> str | None:
+    """ "came under fire from the town's MP, Ann Roe, who ...", "according to the firm's chief executive,
+    Ian Hale.": a holder given by title, then named in an appositive, is the named person."""
+    named = re.match(r"\s*,\s*(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*(?:[,.!?]|$)", rest)
+    if named and is_title(re.sub(r"^(?:the|a|an)\s+", "", np.strip())):
+        return named.group("name")
+    return None
+
+
 def is_title(segment: str) -> bool:
     """A job title standing alone: capitalised words (or an owner's possessive) ending in a role noun,
     "Fenwick Group Operations Director", "UNIFI's General Secretary", "the council's press officer"."""
@@ -297,11 +306,15 @@ def is_title(segment: str) -> bool:
     )
 
 
-_TITLE_LOWER = frozenset("press general national regional branch senior deputy chief executive communications".split())
+_TITLE_LOWER = frozenset(
+    "press general national regional branch senior deputy chief executive communications finance operations"
+    " operating managing technical sales marketing personnel".split()
+)
 
 _ROLE_WORDS = (
     r"chairman|chairwoman|chair|president|secretary|director|chief|head|leader|minister|spokesman|spokeswoman|"
-    r"spokesperson|analyst|economist|founder|manager|officer|executive|official|organiser|convenor|adviser"
+    r"spokesperson|analyst|economist|founder|manager|officer|executive|official|organiser|convenor|adviser|"
+    r"MP|MEP|councillor|mayor|senator|governor"
 )
 
 
@@ -587,6 +600,8 @@ def find_cues(text: str) -> list[Cue]:
     holder_frames = (_BY_AGENT, _FROM_AGENT, _EXPERIENCER, _AMONG_HOLDERS)
     for agent in (match for frame in holder_frames for match in frame.finditer(m)):
         np = _agent_np(agent.group("np"))
+        if np and np == agent.group("np").strip():
+            np = _named_after_title(np, m[agent.end("np") :]) or np
         if np:
             cues.append(Cue("by-agent", np, " ".join(agent.group("verb").split()), *agent.span("np")))
     headline = _headline_cue(text, m)
@@ -606,6 +621,7 @@ def find_cues(text: str) -> list[Cue]:
         np = according.group("np").strip().rstrip(".!?")
         if np[:1].islower() and len(np.split()) > 3:  # "according to press reports the UK's Barclays Bank is ..."
             np = re.split(r"\s+(?=(?:the|a|an)\s)", np, maxsplit=1)[0]
+        np = _named_after_title(np, m[according.end("np") :]) or np
         cues.append(Cue("according-to", np, "according to", according.start(), according.end("np")))
     for_x = _FOR_X.match(m)
     if for_x:
