@@ -138,6 +138,8 @@ _ABBREV = re.compile(
     r"(?P<long>(?:[A-Z][\w&'’.-]*)(?:,?\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&))*)\s+\((?P<short>[A-Z][A-Za-z&]{1,9})\)"
     r"(?P<union>\s+[Uu]nion\b)?"
 )
+#: The words after a place that make a local council's name ("Dunmore District Council").
+_COUNCIL_TAIL = re.compile(r"(?:(?:Borough|City|County|District|Town|Parish)\s+)?Council")
 #: Nouns an appositive uses to say what a company is ("Tarn, the broadband operator,").
 _COMPANY_NOUNS = (
     r"company|firm|group|bank|insurer|operator|carrier|provider|outsourcer|supplier|contractor|retailer|lender"
@@ -576,7 +578,7 @@ class EntityBook:
                 if org_kind(acronym) == UNION and any(len(p) >= 2 and acronym.startswith(p) for p in spelled):
                     return acronym
         words = name.split()
-        if len(words) > 1 and re.fullmatch(r"(?:(?:Borough|City|County|District|Town|Parish)\s+)?Council", " ".join(words[1:])):
+        if len(words) > 1 and _COUNCIL_TAIL.fullmatch(" ".join(words[1:])):
             return name  # "Dunmore District Council": the place word alone names the town, not its council
         if len(words) > 1 and words[0][:1].isupper() and words[0].lower() not in ORG_WORDS:
             # "ABBEY National" in an article that otherwise says "Abbey": the article's short name
