@@ -434,7 +434,7 @@ _ACTION_WITH_OBJECT = frozenset(
     "confirm confirms confirmed confirming announced announces unveiled reported reports".split()
 )  # "X reported pre-tax profits of ..." is a result, "X reported that ..." a statement
 _CLAUSE_FOLLOWS = re.compile(
-    rf"^\s*(?:(?:yesterday|today|on \w+day|last \w+|this \w+|earlier|later|publicly)\s+)?"
+    rf"^\s*(?:(?:yesterday|today|on \w+day|last \w+|this \w+|earlier|later|publicly)\s*)?"
     rf"(?:that\b|{MASK}|[:,]|[.!?]?\s*$|(?:it|he|she|they|we|there|this)\b"
     r"|(?:[\w'’-]+\s+){0,6}?(?:will|would|is|are|was|were|has|had|have|could|may|might|can|must|should)\b)",
     re.IGNORECASE,

@@ -138,6 +138,8 @@ _ABBREV = re.compile(
     r"(?P<long>(?:[A-Z][\w&'’.-]*)(?:,?\s+(?:[A-Z][\w&'’.-]*|and|for|of|the|&))*)\s+\((?P<short>[A-Z][A-Za-z&]{1,9})\)"
     r"(?P<union>\s+[Uu]nion\b)?"
 )
+#: A sector word after a company's own name: the article's bare "Tarn" is the shortest name it uses.
+_SECTOR_TAILS = frozenset("telecom telecoms insurance group holdings retail".split())
 #: The words after a place that make a local council's name ("Dunmore District Council").
 _COUNCIL_TAIL = re.compile(r"(?:(?:Borough|City|County|District|Town|Parish)\s+)?Council")
 #: Nouns an appositive uses to say what a company is ("Tarn, the broadband operator,").
@@ -587,6 +589,8 @@ class EntityBook:
             whole = re.findall(rf"\b{re.escape(name)}\b", self.text, re.IGNORECASE)
             if len(alone) > len(whole):
                 return Counter(alone).most_common(1)[0][0]
+            if alone and len(words) == 2 and words[1].lower() in _SECTOR_TAILS:
+                return Counter(alone).most_common(1)[0][0]  # "Tarn Telecom" that the article also calls "Tarn"
         # a short form used elsewhere in the article ("BT Group" -> "BT")
         head = name.split()[0] if name.split() else name
         if len(name.split()) > 1 and head.isupper() and len(head) >= 2 and head in self.acronyms:

@@ -107,6 +107,12 @@ _STAFF_OF = re.compile(
     r"^(?:the\s+)?(?:[\w-]+\s+)?(?i:workers|staff|employees)\s+(?:at|of|from)\s+(?:(?:the|a|an|[a-z-]+)\s+)*"
     r"(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)$"
 )
+#: "Staff at the Leeds centre", "workers at its Derby plant": a workplace, not a name; the employer is the
+#: article's company.
+_STAFF_AT_SITE = re.compile(
+    r"^(?:the\s+)?(?:[\w-]+\s+)?(?i:workers|staff|employees)\s+(?:at|in|from)\s+(?:the|its|their)\s+"
+    r"(?:[A-Z][\w'’-]*\s+){0,3}(?:[a-z-]+\s+)?(?:centre|center|site|office|plant|factory|branch|depot|warehouse)s?$"
+)
 #: "UCSF administrators", "Amicus officials": people speaking for a named organisation.
 _ORG_PEOPLE = re.compile(
     r"^(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)\s+(?:officials|administrators|executives|management|"
@@ -253,6 +259,8 @@ def staff_of(phrase: str, book: EntityBook) -> Mention | None:
     match = _STAFF_OF.match(phrase)
     if match:
         return Mention("entity", Entity(f"{book.organisation(match.group('org'))} staff", ORGANISATION, OTHER))
+    if _STAFF_AT_SITE.match(phrase):  # "Staff at the Leeds centre": the employer the article is about
+        return Mention("back-org", org_kind="staff")
     return None
 
 
