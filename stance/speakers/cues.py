@@ -281,6 +281,24 @@ def name_before_appositive(segments: list[str]) -> str | None:
     return first
 
 
+_DESCRIPTION = re.compile(
+    r"^(?:The|That|This|Its|Their|Another|One|A|An)\s+(?:[a-z-]+\s+){0,2}?(?:"
+    + "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
+    + r")$"
+)
+_APPOSITIVE_NAME = re.compile(r"^(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+(?:(?:of|for|and|&)\s+)?[A-Z][\w&'’.-]*)*(?:\s+\([A-Z]+\))?$")
+
+
+def _name_after_description(segments: list[str]) -> str | None:
+    """ "That union, the Clerical Staff Guild, said": a description the appositive names is the name."""
+    if len(segments) != 3 or segments[2].strip():
+        return None
+    description, name = segments[0].strip(), segments[1].strip()
+    if _DESCRIPTION.match(description) and _APPOSITIVE_NAME.match(name):
+        return name
+    return None
+
+
 def _named_after_title(np: str, rest: str) -> str | None:
     """ "came under fire from the town's MP, Ann Roe, who ...", "according to the firm's chief executive,
     Ian Hale.": a holder given by title, then named in an appositive, is the named person."""
@@ -358,7 +376,7 @@ def subject_from_prefix(prefix: str, sentence: str) -> str | None:
         segments[-1] = last = last.split(MASK)[-1]
     if ":" in last:  # "CRITICISM FROM BIG COMPANIES: Kerry predicted": the subject follows the colon
         segments[-1] = last = last.rsplit(":", 1)[1]
-    named = name_before_appositive(segments)
+    named = name_before_appositive(segments) or _name_after_description(segments)
     if named:
         return named
     if len(segments) > 1 and _NAME_LIST_END.fullmatch(last):  # "IBM, Barclays and Aviva said": the first named
@@ -451,6 +469,12 @@ _COLON = re.compile(rf"^\s*(?P<np>[A-Z][^{MASK}:;]{{2,160}}?)\s*:\s*{MASK}")
 _ACT_NOUNS = r"veto|decision|order|ruling|pen|signature|intervention|campaign|opposition"
 
 
+#: The rest of an organisation's name after an inner "and": capitalised words up to its head or short form.
+_NAME_GOES_ON = re.compile(
+    r"(?:[A-Z][\w'’-]*\s+)*?[A-Z][\w'’-]*\s+(?:\([A-Z][A-Za-z&]{1,9}\)|(?:Union|Association|Federation|Guild)\b)"
+)
+
+
 def _agent_np(np: str) -> str | None:
     """The holder phrase after "by"/"from", cut before a clause that follows it (never inside brackets)."""
     np = np.strip()
@@ -469,6 +493,10 @@ def _agent_np(np: str) -> str | None:
         elif token == ")":
             depth = max(0, depth - 1)
         elif depth == 0:
+            if match.group().strip() == "and" and _NAME_GOES_ON.match(np[match.end() :]) and re.search(
+                r"\b[A-Z][\w'’-]*$", np[: match.start()]
+            ):
+                continue  # "the Communication and Transport Union (CTU)": "and" inside one name
             cut = match.start()
             break
     return np[:cut].strip() or None
