@@ -286,7 +286,9 @@ _DESCRIPTION = re.compile(
     + "|".join(sorted(GENERIC_ORG_NOUNS, key=len, reverse=True))
     + r")$"
 )
-_APPOSITIVE_NAME = re.compile(r"^(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+(?:(?:of|for|and|&)\s+)?[A-Z][\w&'’.-]*)*(?:\s+\([A-Z]+\))?$")
+_APPOSITIVE_NAME = re.compile(
+    r"^(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+(?:(?:of|for|and|&)\s+)?[A-Z][\w&'’.-]*)*(?:\s+\([A-Z]+\))?$"
+)
 
 
 def _name_after_description(segments: list[str]) -> str | None:
@@ -493,8 +495,10 @@ def _agent_np(np: str) -> str | None:
         elif token == ")":
             depth = max(0, depth - 1)
         elif depth == 0:
-            if match.group().strip() == "and" and _NAME_GOES_ON.match(np[match.end() :]) and re.search(
-                r"\b[A-Z][\w'’-]*$", np[: match.start()]
+            if (
+                match.group().strip() == "and"
+                and _NAME_GOES_ON.match(np[match.end() :])
+                and re.search(r"\b[A-Z][\w'’-]*$", np[: match.start()])
             ):
                 continue  # "the Communication and Transport Union (CTU)": "and" inside one name
             cut = match.start()
