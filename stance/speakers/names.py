@@ -415,6 +415,15 @@ class EntityBook:
                 return kind
         return COMPANY
 
+    def described(self, modifiers: list[str], noun: str) -> str | None:
+        """The organisation a headline describes by its own words: "Pensions agency" is the Pensions and
+        Benefits Agency (PBA) the body names; every modifier and the head noun must be in its long name."""
+        for long, short in self.abbreviations.items():
+            words = long.lower().split()
+            if words and words[-1] == noun.lower() and all(m.lower() in words for m in modifiers):
+                return short
+        return None
+
     def _longer_with(self, head: str) -> str | None:
         """The article's organisation whose long name holds a capitalised head noun ("the Association")."""
         for long, short in self.abbreviations.items():

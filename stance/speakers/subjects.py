@@ -308,6 +308,19 @@ def unnamed(phrase: str, book: EntityBook) -> Mention | None:
     return Mention("back-org", org_kind="salient", gender=_voice(phrase))
 
 
+_BARE_DESCRIPTION = re.compile(rf"^(?P<mods>[A-Z][a-z-]+(?:\s+[a-z-]+){{0,2}})\s+(?P<noun>{_GENERIC_NOUNS})$")
+
+
+def described_org(phrase: str, book: EntityBook) -> Mention | None:
+    """A headline's "Pensions agency", "Teachers union": the organisation the body names whose long name
+    holds those words (the Pensions and Benefits Agency (PBA))."""
+    match = _BARE_DESCRIPTION.match(phrase)
+    if not match:
+        return None
+    described = book.described(match.group("mods").split(), match.group("noun"))
+    return _org(described, book) if described else None
+
+
 def generic_org(phrase: str, book: EntityBook) -> Mention | None:
     """ "the union", "The UK's third biggest bank": the last organisation of that kind (see the finder)."""
     match = _GENERIC.match(phrase)
@@ -422,6 +435,7 @@ SUBJECT_RULES: tuple[SubjectRule, ...] = (
     SubjectRule("org-people", org_people),
     SubjectRule("spokesperson", spokesperson),
     SubjectRule("unnamed", unnamed),
+    SubjectRule("described-org", described_org),
     SubjectRule("generic-org", generic_org),
     SubjectRule("generic-person", generic_person),
     SubjectRule("first-of-pair", first_of_pair),
