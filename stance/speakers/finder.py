@@ -554,6 +554,42 @@ def _pull_quotes(sentences: Sequence[Sentence], found: list[Attribution]) -> lis
     return result
 
 
+#: A headline's reaction with no holder named: "Bank comes under fire over ...", "Plan faces backlash".
+_AGENTLESS_REACTION = re.compile(
+    r"\b(?:comes?|came|coming)\s+under\s+(?:fire|attack|criticism)\b"
+    r"|\b(?:faces?|facing|draws?|sparks?|provokes?)\s+(?:\w+\s+)?(?:criticism|backlash|anger|protests?|fury|outcry)\b"
+    r"|\b(?:criticised|criticized|attacked|condemned|slammed)\s+(?:over|for)\b",
+    re.IGNORECASE,
+)
+#: The by-agent cues that name the holder of such a reaction in the body.
+_REACTION_CUE = re.compile(
+    r"^(?:came|come|comes|coming)\s+under|^(?:drew|draws|drawn|draw|attracted|sparked|provoked|met with|faced|faces)\b"
+    r"|^(?:criticised|criticized|condemned|attacked|slammed|blasted|castigated|denounced)$"
+)
+
+
+def _reaction_holders(sentences: Sequence[Sentence], found: list[Attribution]) -> list[Attribution]:
+    """A headline's agentless reaction ("Building society comes under fire over ...") goes to the holder
+    the body names for a reaction ("the plan came under fire from the staff association"); with none
+    named it stays the author's (GUIDELINES, "Headlines, standfirsts and sub-headings that restate a
+    source")."""
+    result = list(found)
+    for i, sentence in enumerate(sentences):
+        if found[i].rule != "author" or not is_headline(sentence.text):
+            continue
+        if not _AGENTLESS_REACTION.search(sentence.text):
+            continue
+        for j in range(i + 1, min(len(sentences), i + 8)):
+            verb = found[j].cue.split(" + ")[0]
+            if found[j].rule == "by-agent" and _REACTION_CUE.search(verb):
+                rule = "headline"
+                result[i] = Attribution(
+                    found[j].speaker, found[j].speaker_type, rule, f"reaction of {found[j].cue}", CONFIDENCE[rule]
+                )
+                break
+    return result
+
+
 def find_speakers(sentences: Sequence[Sentence], *, title: str | None = None) -> list[Attribution]:
     """One :class:`Attribution` per sentence of one article, in order.
 
@@ -563,7 +599,7 @@ def find_speakers(sentences: Sequence[Sentence], *, title: str | None = None) ->
     """
     finder = SpeakerFinder([s.text for s in sentences], title=title)
     found = [finder.attribute(s.text, s.paragraph, i) for i, s in enumerate(sentences)]
-    return _pull_quotes(sentences, _spread_quotations(sentences, found))
+    return _reaction_holders(sentences, _pull_quotes(sentences, _spread_quotations(sentences, found)))
 
 
 def find_speakers_in_text(raw: str) -> list[tuple[str, Attribution]]:
