@@ -216,6 +216,13 @@ def _spells(short: str, long: str) -> bool:
     return True
 
 
+#: Role nouns a described person goes by ("the chief executive"), a nearer antecedent than a name before.
+_PERSON_ROLES = (
+    r"chief executive|executive|minister|director|manager|secretary|chairman|chairwoman|boss|head|president"
+    r"|officer|spokesman|spokeswoman|official|MP|leader|owner|founder"
+)
+
+
 def _genders(text: str, persons: list[str]) -> dict[str, str]:
     """A person's gender from an honorific or role noun next to the name ("Mrs Hill", "spokeswoman
     Jane Hill"), else from the first personal pronoun after a mention, before any other name."""
@@ -239,6 +246,8 @@ def _genders(text: str, persons: list[str]) -> dict[str, str]:
             between = window[: pronoun.start()]
             if any(other.split()[-1] in between for other in persons if other != full):
                 continue
+            if re.search(rf"\bthe\s+(?:[\w'’-]+\s+){{0,2}}(?:{_PERSON_ROLES})\b", between):
+                continue  # "X has written to the chief executive asking him ...": "him" is the chief executive
             genders[full] = "f" if pronoun.group().lower() in ("she", "her") else "m"
             break
     return genders
