@@ -158,7 +158,8 @@ def test_mpnet_trains_and_reloads_through_a_packaged_alias(tiny_bert, tmp_path, 
     monkeypatch.setattr(packaged, "part_files", lambda enc, alias: parts)
     model = registry.create("mpnet", config={"base_model": "tiny", "max_length": 32})
     facts = model.fit(ROWS)
-    assert facts["embedding_dim"] == 32 + len(ROLES) + 1  # tiny BERT's 32 dimensions + the role columns
+    # tiny BERT's 32 dimensions + the role columns + one prototype column per stance
+    assert facts["embedding_dim"] == 32 + len(ROLES) + 1 + 3
     proba = model.predict_proba(ROWS)
     assert proba.shape == (len(ROWS), 3) and np.allclose(proba.sum(axis=1), 1.0)
     model.save(tmp_path / "run")

@@ -35,6 +35,7 @@ from stance.models.common import (
     pick_device,
     read_marker,
 )
+from stance.models.prototypes import hypotheses, prototype_columns
 
 if TYPE_CHECKING:
     import numpy as np
@@ -115,6 +116,7 @@ class EmbeddingModel(ModelBase):
         "speaker_form": "role",
         "use_context": False,
         "role_weight": 0.3,
+        "prototype_weight": 0.0,
         "max_length": 128,
         "batch_size": 32,
         "C": 1.0,
@@ -124,27 +126,32 @@ class EmbeddingModel(ModelBase):
     positive = ("max_length", "batch_size", "C", "max_iter")
 
     def check_config(self) -> None:
-        """Also refuse a negative ``role_weight`` (0 turns the role columns off)."""
+        """Also refuse a negative ``role_weight`` or ``prototype_weight`` (0 turns those columns off)."""
         super().check_config()
-        if float(self.config["role_weight"]) < 0:
-            raise StanceError(f"must be 0 or more, got {self.config['role_weight']!r}", field="role_weight")
+        for key in ("role_weight", "prototype_weight"):
+            if float(self.config[key]) < 0:
+                raise StanceError(f"must be 0 or more, got {self.config[key]!r}", field=key)
 
     def __init__(self, config: dict[str, Any] | None = None, *, seed: int = 0) -> None:
         super().__init__(config, seed=seed)
         self.head: Any = None
 
     def embed(self, rows: Rows) -> np.ndarray:
-        """One normalised vector per row; with context on, the previous sentence's vector is appended."""
+        """One normalised vector per row, then the optional blocks: previous sentence, role, prototype columns."""
         import numpy as np
 
         texts, contexts = compose_all(rows, self.config)
-        vectors = self._encode(texts)
+        sentences = self._encode(texts)
+        blocks = [sentences]
         if contexts is not None:
-            vectors = np.hstack([vectors, self._encode(contexts)])
+            blocks.append(self._encode(contexts))
         weight = float(self.config["role_weight"])
         if self.config["use_speaker"] and weight > 0:
-            vectors = np.hstack([vectors, weight * role_columns(rows)])
-        return np.asarray(vectors, dtype=np.float64)
+            blocks.append(weight * role_columns(rows))
+        prototype_weight = float(self.config["prototype_weight"])
+        if prototype_weight > 0 and len(rows):
+            blocks.append(prototype_weight * prototype_columns(sentences, self._encode(hypotheses())))
+        return np.asarray(np.hstack(blocks), dtype=np.float64)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Encode ``texts``, reusing vectors this process has already computed.
@@ -213,7 +220,9 @@ class EmbeddingModel(ModelBase):
         from sklearn.linear_model import LogisticRegression
 
         model, head = skops_io.load_run(cls, run_dir, HEAD, TRUSTED, expected=LogisticRegression)
-        if "role_weight" not in read_marker(Path(run_dir)).get("config", {}):
-            model.config["role_weight"] = 0.0  # saved before the role columns existed: its head never saw them
+        saved = read_marker(Path(run_dir)).get("config", {})
+        for key in ("role_weight", "prototype_weight"):
+            if key not in saved:
+                model.config[key] = 0.0  # saved before these columns existed: its head never saw them
         model.head = head
         return model

