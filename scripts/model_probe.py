@@ -333,6 +333,7 @@ def robustness() -> None:
 def contrastive_encoder(train: list[int], pairs_per_sentence: int = 4, seed: int = 0):
     """Candidate 7: MiniLM fine-tuned SetFit-style on same/different-stance pairs of training sentences (1 epoch)."""
     import random
+    import time
 
     import torch
     from sentence_transformers import SentenceTransformer
@@ -353,7 +354,10 @@ def contrastive_encoder(train: list[int], pairs_per_sentence: int = 4, seed: int
     rng.shuffle(pairs)
     optimiser = torch.optim.AdamW(model.parameters(), lr=2e-5)
     model.train()
+    started = time.perf_counter()
     for start in range(0, len(pairs), 16):
+        if start and start % 800 == 0:
+            print(f"      {start}/{len(pairs)} pairs, {time.perf_counter() - started:.0f} s", flush=True)
         batch = pairs[start : start + 16]
         a = model.tokenize([x[0] for x in batch])
         b = model.tokenize([x[1] for x in batch])
@@ -368,12 +372,12 @@ def contrastive_encoder(train: list[int], pairs_per_sentence: int = 4, seed: int
     return model
 
 
-def setfit() -> Proba:
+def setfit(pairs_per_sentence: int) -> Proba:
     import time
 
     def fit_predict(train: list[int], test: list[int]) -> np.ndarray:
         started = time.perf_counter()
-        model = contrastive_encoder(train)
+        model = contrastive_encoder(train, pairs_per_sentence)
 
         def x(view: View, idx: list[int]) -> np.ndarray:
             vectors = model.encode([view.prefixed[i] for i in idx], batch_size=32, normalize_embeddings=True)
@@ -386,6 +390,32 @@ def setfit() -> Proba:
     return out_of_fold(fit_predict)
 
 
+def combined(both: bool = False, tfidf: float = 0.0, minilm: bool = False, weight: float = 2.0) -> Proba:
+    """The kept prototype columns (x ``weight``, max per class) with another candidate on top."""
+
+    def x(view: View, idx: list[int]) -> np.ndarray:
+        blocks = [features(view, idx), weight * pool(prototype_sims(view, idx, "prefix"), "max")]
+        if minilm:
+            blocks.append(view.vectors("")[idx])
+        return np.hstack(blocks)
+
+    def fit_predict(train: list[int], test: list[int]) -> np.ndarray:
+        extra = [i for i in train if G.prefixed[i] != F.prefixed[i]] if both else []
+        x_train = np.vstack([x(G, train), x(F, extra)]) if extra else x(G, train)
+        y_train = np.concatenate([Y[train], Y[extra]])
+        x_test = x(F, test)
+        if tfidf:
+            vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+            t_train = vectorizer.fit_transform([G.prefixed[i] for i in train] + [F.prefixed[i] for i in extra])
+            x_train = sparse.hstack([sparse.csr_matrix(x_train), tfidf * t_train]).tocsr()
+            x_test = sparse.hstack(
+                [sparse.csr_matrix(x_test), tfidf * vectorizer.transform([F.prefixed[i] for i in test])]
+            )
+        return head(x_train, y_train).predict_proba(x_test)
+
+    return out_of_fold(fit_predict)
+
+
 def digest() -> str:
     return hashlib.sha256("\n".join(G.prefixed).encode()).hexdigest()[:12]
 
@@ -393,7 +423,9 @@ def digest() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=None, help="run only these candidate groups")
-    parser.add_argument("--tweeteval", type=Path, default=Path("../shared/data/tweeteval-stance"))
+    parser.add_argument("--tweeteval", type=Path, default=None, help="TweetEval's stance folder (for 'tweets')")
+    parser.add_argument("--setfit-pairs", type=int, default=4, help="pairs per training sentence (for 'setfit')")
+    parser.add_argument("--setfit-old-new-only", action="store_true", help="'setfit' on the old -> new split only")
     args = parser.parse_args()
     want = set(args.only or ["base", "train", "fusion", "nested", "proto", "two", "text", "tweets"])
     print(f"{len(ROWS)} sentences, gold inputs {digest()}", flush=True)
@@ -427,16 +459,26 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(2)
-        line("7 SetFit-style contrastive MiniLM (4 pairs a sentence, 1 epoch) + LR", setfit())
+        global PROTOCOLS
+        if args.setfit_old_new_only:
+            PROTOCOLS = {"old -> new": OLD_NEW}
+        n = args.setfit_pairs
+        line(f"7 SetFit-style contrastive MiniLM ({n} pairs a sentence, 1 epoch) + LR", setfit(n))
     if "robust" in want:
         robustness()
+    if "combo" in want:
+        line("K prototypes x 2.0 (max) of 'role: sentence' (the kept mpnet)", combined())
+        line("K + trained on gold + finder speakers", combined(both=True))
+        line("K + 1.0 x TF-IDF(word 1-2)", combined(tfidf=1.0))
+        line("K + 0.3 x TF-IDF(word 1-2)", combined(tfidf=0.3))
+        line("K + MiniLM concatenated", combined(minilm=True))
     if "two" in want:
         line("4 two-stage: neutral vs stance, then pro vs anti", two_stage())
     if "text" in want:
         line("5 bare sentence + role columns", flat(form="bare"))
         line("5 'A union official says: ...' + role columns", flat(form="says"))
         line("5 'A union official says: ...', MiniLM", flat(form="says", base=""))
-    if "tweets" in want:
+    if "tweets" in want and args.tweeteval is not None:
         for weight in (0.05, 0.1, 0.3):
             line(f"6 + TweetEval train tweets, weight {weight}", tweeteval(args.tweeteval, weight))
 
