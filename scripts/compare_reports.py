@@ -27,6 +27,18 @@ def predictions(report: Path, model: str) -> dict[str, tuple[str, str, str]]:
     return found
 
 
+def compare(a_dir: Path, b_dir: Path, model: str, model_b: str | None = None) -> dict:
+    """The paired comparison of ``model`` in report A with ``model_b`` (default: the same) in report B."""
+    a, b = predictions(a_dir, model), predictions(b_dir, model_b or model)
+    if set(a) != set(b):
+        raise SystemExit(f"the reports hold different sentences ({len(a)} vs {len(b)})")
+    ids = sorted(a)
+    gold = [a[i][1] for i in ids]
+    pred_a, pred_b = [a[i][2] for i in ids], [b[i][2] for i in ids]
+    result = stats.paired_comparison(gold, pred_a, pred_b, groups=[a[i][0] for i in ids])
+    return {**result, "n": len(ids), "mcnemar": stats.mcnemar_exact(gold, pred_a, pred_b)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("a", type=Path)
@@ -34,18 +46,11 @@ def main() -> None:
     parser.add_argument("--model", default="mpnet")
     parser.add_argument("--model-b", default=None, help="the model's name in B (default: --model)")
     args = parser.parse_args()
-    a, b = predictions(args.a, args.model), predictions(args.b, args.model_b or args.model)
-    if set(a) != set(b):
-        raise SystemExit(f"the reports hold different sentences ({len(a)} vs {len(b)})")
-    ids = sorted(a)
-    gold = [a[i][1] for i in ids]
-    pred_a, pred_b = [a[i][2] for i in ids], [b[i][2] for i in ids]
-    result = stats.paired_comparison(gold, pred_a, pred_b, groups=[a[i][0] for i in ids])
-    mcnemar = stats.mcnemar_exact(gold, pred_a, pred_b)
+    result = compare(args.a, args.b, args.model, args.model_b)
     print(
-        f"{len(ids)} sentences: macro-F1 B - A {result['difference']:+.3f} "
+        f"{result['n']} sentences: macro-F1 B - A {result['difference']:+.3f} "
         f"[{result['ci_low']:+.3f}, {result['ci_high']:+.3f}] (article bootstrap), "
-        f"approximate randomisation p = {result['p_value']:.3f}, McNemar p = {mcnemar['p_value']:.3f}"
+        f"approximate randomisation p = {result['p_value']:.3f}, McNemar p = {result['mcnemar']['p_value']:.3f}"
     )
 
 
