@@ -416,6 +416,32 @@ def combined(both: bool = False, tfidf: float = 0.0, minilm: bool = False, weigh
     return out_of_fold(fit_predict)
 
 
+def knn(k: int) -> Proba:
+    """Candidate 3, a kNN head: the k most similar training sentences (cosine), distance-weighted votes."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    def fit_predict(train: list[int], test: list[int]) -> np.ndarray:
+        model = KNeighborsClassifier(n_neighbors=k, metric="cosine", weights="distance")
+        model.fit(G.vectors("mpnet")[train], Y[train])
+        return model.predict_proba(F.vectors("mpnet")[test])
+
+    return out_of_fold(fit_predict)
+
+
+def centroids() -> Proba:
+    """Candidate 3, a prototype head: cosine to each class's mean training vector, softmax with temperature 0.05."""
+
+    def fit_predict(train: list[int], test: list[int]) -> np.ndarray:
+        x = G.vectors("mpnet")[train]
+        means = np.vstack([x[Y[train] == c].mean(axis=0) for c in range(3)])
+        means /= np.linalg.norm(means, axis=1, keepdims=True)
+        logits = F.vectors("mpnet")[test] @ means.T / 0.05
+        logits -= logits.max(axis=1, keepdims=True)
+        return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+
+    return out_of_fold(fit_predict)
+
+
 def digest() -> str:
     return hashlib.sha256("\n".join(G.prefixed).encode()).hexdigest()[:12]
 
@@ -466,6 +492,10 @@ def main() -> None:
         line(f"7 SetFit-style contrastive MiniLM ({n} pairs a sentence, 1 epoch) + LR", setfit(n))
     if "robust" in want:
         robustness()
+    if "heads" in want:
+        for k in (5, 15, 30):
+            line(f"3 kNN head (k = {k}, cosine, distance-weighted) on 'role: sentence'", knn(k))
+        line("3 nearest class centroid head on 'role: sentence'", centroids())
     if "combo" in want:
         line("K prototypes x 2.0 (max) of 'role: sentence' (the kept mpnet)", combined())
         line("K + trained on gold + finder speakers", combined(both=True))
