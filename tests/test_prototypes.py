@@ -78,3 +78,34 @@ def test_mpnet_with_prototype_columns_trains_saves_and_predicts_the_same_after_l
     loaded = registry.load_model(tmp_path / "run")
     assert loaded.config["prototype_weight"] == 2.0
     np.testing.assert_allclose(loaded.predict_proba(ROWS), model.predict_proba(ROWS), atol=1e-9)
+
+
+def test_a_saved_run_keeps_its_hypotheses_when_the_built_in_ones_change(tiny_bert, tmp_path, monkeypatch):
+    """Reproducible: a run predicts the same after PROTOTYPES is edited, because it stores what it was fitted on."""
+    model = registry.create("mpnet", config=small_config("mpnet", tiny_bert))
+    model.fit(ROWS)
+    assert model.config["hypotheses"] == {s: list(PROTOTYPES[s]) for s in STANCES}
+    model.save(tmp_path / "run")
+    before = model.predict_proba(ROWS)
+    edited = {s: ("An unrelated sentence about the weather.",) for s in STANCES}
+    monkeypatch.setattr("stance.models.prototypes.PROTOTYPES", edited)
+    monkeypatch.setattr("stance.models.embeddings.PROTOTYPES", edited)
+    loaded = registry.load_model(tmp_path / "run")
+    np.testing.assert_allclose(loaded.predict_proba(ROWS), before, atol=1e-9)
+
+
+def test_own_hypotheses_from_the_config_are_used_and_checked(tiny_bert):
+    own = {"pro": ["Moving work abroad is good."], "anti": ["Keep the work here."], "neutral": ["It rained."]}
+    base = {**small_config("mpnet", tiny_bert), "role_weight": 0.0}
+    model = registry.create("mpnet", config={**base, "hypotheses": own})
+    model.fit(ROWS)
+    assert model.config["hypotheses"] == own, "given hypotheses are kept, not replaced by the built-in ones"
+    plain = registry.create("mpnet", config={**base, "prototype_weight": 0.0}).embed(ROWS)
+    expected = 2.0 * prototype_columns(plain, model._encode(hypotheses(own)), own)
+    np.testing.assert_allclose(model.embed(ROWS)[:, plain.shape[1] :], expected, atol=1e-9)
+    built_in = registry.create("mpnet", config=base).embed(ROWS)[:, plain.shape[1] :]
+    assert not np.allclose(built_in, expected), "the columns depend on the hypotheses given"
+    with pytest.raises(StanceError, match="hypotheses: expected one list of sentences for each of"):
+        registry.create("mpnet", config={**small_config("mpnet", tiny_bert), "hypotheses": {"pro": ["x"]}})
+    with pytest.raises(StanceError, match="hypotheses: 'anti': expected a non-empty list"):
+        registry.create("mpnet", config={**small_config("mpnet", tiny_bert), "hypotheses": {**own, "anti": []}})

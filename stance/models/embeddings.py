@@ -35,7 +35,7 @@ from stance.models.common import (
     pick_device,
     read_marker,
 )
-from stance.models.prototypes import hypotheses, prototype_columns
+from stance.models.prototypes import PROTOTYPES, check_table, hypotheses, prototype_columns
 
 if TYPE_CHECKING:
     import numpy as np
@@ -117,6 +117,7 @@ class EmbeddingModel(ModelBase):
         "use_context": False,
         "role_weight": 0.3,
         "prototype_weight": 0.0,
+        "hypotheses": {},
         "max_length": 128,
         "batch_size": 32,
         "C": 1.0,
@@ -131,6 +132,8 @@ class EmbeddingModel(ModelBase):
         for key in ("role_weight", "prototype_weight"):
             if float(self.config[key]) < 0:
                 raise StanceError(f"must be 0 or more, got {self.config[key]!r}", field=key)
+        if self.config["hypotheses"]:
+            check_table(self.config["hypotheses"])
 
     def __init__(self, config: dict[str, Any] | None = None, *, seed: int = 0) -> None:
         super().__init__(config, seed=seed)
@@ -150,7 +153,8 @@ class EmbeddingModel(ModelBase):
             blocks.append(weight * role_columns(rows))
         prototype_weight = float(self.config["prototype_weight"])
         if prototype_weight > 0 and len(rows):
-            blocks.append(prototype_weight * prototype_columns(sentences, self._encode(hypotheses())))
+            table = self.config["hypotheses"] or PROTOTYPES
+            blocks.append(prototype_weight * prototype_columns(sentences, self._encode(hypotheses(table)), table))
         return np.asarray(np.hstack(blocks), dtype=np.float64)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -182,6 +186,10 @@ class EmbeddingModel(ModelBase):
         from sklearn.linear_model import LogisticRegression
 
         labels = check_trainable(train)
+        if float(self.config["prototype_weight"]) > 0 and not self.config["hypotheses"]:
+            # The run keeps the sentences its head was fitted on, so an edit of
+            # PROTOTYPES later never changes what a saved run predicts.
+            self.config["hypotheses"] = {stance: list(PROTOTYPES[stance]) for stance in PROTOTYPES}
         started = time.perf_counter()
         features = self.embed(train)
         embedded = time.perf_counter()

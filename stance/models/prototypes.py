@@ -9,7 +9,10 @@ terms (never copied from the corpus); 8 per class.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from stance.errors import StanceError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,18 +52,33 @@ PROTOTYPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def hypotheses() -> list[str]:
-    """Every hypothesis sentence, class by class in STANCES order."""
+def check_table(table: Mapping[str, Any]) -> None:
+    """Refuse a hypothesis table that does not give every stance one or more sentences (a config's ``hypotheses``)."""
     from stance.schema import STANCES
 
-    return [sentence for stance in STANCES for sentence in PROTOTYPES[stance]]
+    if set(table) != set(STANCES):
+        raise StanceError(f"expected one list of sentences for each of {', '.join(STANCES)}", field="hypotheses")
+    for stance in STANCES:
+        sentences = table[stance]
+        if not isinstance(sentences, (list, tuple)) or not sentences or not all(isinstance(s, str) for s in sentences):
+            raise StanceError(f"{stance!r}: expected a non-empty list of sentences", field="hypotheses")
 
 
-def prototype_columns(vectors: np.ndarray, hypothesis_vectors: np.ndarray) -> np.ndarray:
+def hypotheses(table: Mapping[str, Sequence[str]] | None = None) -> list[str]:
+    """Every hypothesis sentence of ``table`` (default :data:`PROTOTYPES`), class by class in STANCES order."""
+    from stance.schema import STANCES
+
+    table = PROTOTYPES if not table else table
+    return [sentence for stance in STANCES for sentence in table[stance]]
+
+
+def prototype_columns(
+    vectors: np.ndarray, hypothesis_vectors: np.ndarray, table: Mapping[str, Sequence[str]] | None = None
+) -> np.ndarray:
     """Per stance, the highest cosine similarity of each (normalised) sentence vector to that stance's hypotheses.
 
-    ``hypothesis_vectors`` are the normalised vectors of :func:`hypotheses`, in
-    its order. The maximum, not the mean: a sentence needs to resemble one
+    ``hypothesis_vectors`` are the normalised vectors of :func:`hypotheses`
+    of the same ``table``, in its order. The maximum, not the mean: a sentence needs to resemble one
     way of taking a side, not all of them (in the screen the maximum of
     three columns beat all 24 columns and the mean; docs/results-mpnet.md).
     """
@@ -68,10 +86,11 @@ def prototype_columns(vectors: np.ndarray, hypothesis_vectors: np.ndarray) -> np
 
     from stance.schema import STANCES
 
+    table = PROTOTYPES if not table else table
     similarities = vectors @ hypothesis_vectors.T
     columns, start = [], 0
     for stance in STANCES:
-        end = start + len(PROTOTYPES[stance])
+        end = start + len(table[stance])
         columns.append(similarities[:, start:end].max(axis=1))
         start = end
     return np.stack(columns, axis=1)
