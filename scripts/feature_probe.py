@@ -15,56 +15,18 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
+from probe_protocol import FINDER, PROTOCOLS, ROWS, Proba, out_of_fold, root, score
 from sklearn.linear_model import LogisticRegression
 
-from stance.corpus.articles import article_collections
-from stance.corpus.dataset import labelled_rows
-from stance.evaluation import metrics
-from stance.evaluation.protocol import make_folds
-from stance.evaluation.splits import article_split
 from stance.models import registry
 from stance.models.embeddings import EmbeddingModel, role_columns
-from stance.paths import find_root
 from stance.schema import STANCES
-from stance.speakers.records import with_finder_speakers
 
 #: A quotation mark: straight or curly double quotes, or single quotes at a word edge.
 QUOTE = re.compile(r"[\"\u201c\u201d]|(^|\s)[\u2018']|[\u2019'](\s|$|[.,])")
-
-root = find_root()
-ROWS = labelled_rows(root)
-FINDER = with_finder_speakers(root, ROWS)
-GOLD = [row["stance"] for row in ROWS]
-CV = make_folds(ROWS, cv="kfold", k=5, seed=0).folds
-OLD_NEW = [
-    article_split(
-        [r["article"] for r in ROWS],
-        article_collections(root),
-        train="collection:seed,corpus-extra",
-        test="collection:corpus-more",
-    ).fold
-]
-PROTOCOLS = {"grouped 5-fold": CV, "old -> new": OLD_NEW}
-Proba = dict[str, tuple[list[int], np.ndarray]]
-
-
-def score(positions: Sequence[int], proba: np.ndarray) -> float:
-    return metrics.macro_f1([GOLD[i] for i in positions], [STANCES[int(j)] for j in proba.argmax(axis=1)])
-
-
-def out_of_fold(fit_predict: Callable[[list[int], list[int]], np.ndarray]) -> Proba:
-    """Out-of-fold probabilities per protocol from ``fit_predict(train positions, test positions)``."""
-    result: Proba = {}
-    for protocol, folds in PROTOCOLS.items():
-        found: dict[int, np.ndarray] = {}
-        for fold in folds:
-            found.update(zip(fold.test, fit_predict(list(fold.train), list(fold.test)), strict=True))
-        positions = sorted(found)
-        result[protocol] = (positions, np.vstack([found[i] for i in positions]))
-    return result
 
 
 def registered(name: str, config: dict) -> Proba:

@@ -17,42 +17,25 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import probe_protocol as protocol
+from probe_protocol import ARTICLES, FINDER, GOLD, OLD_NEW, ROWS, Proba, out_of_fold, score
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
 
-from stance.corpus.articles import article_collections
-from stance.corpus.dataset import labelled_rows
-from stance.evaluation import metrics
 from stance.evaluation.protocol import make_folds
-from stance.evaluation.splits import article_split
 from stance.models.common import compose_all
 from stance.models.embeddings import encoder
 from stance.models.prototypes import PROTOTYPES
 from stance.models.speaker_role import ROLES, speaker_roles
-from stance.paths import find_root
 from stance.schema import STANCES
-from stance.speakers.records import with_finder_speakers
 
-root = find_root()
-ROWS = labelled_rows(root)
-FINDER = with_finder_speakers(root, ROWS)
-GOLD = [row["stance"] for row in ROWS]
 Y = np.array([STANCES.index(s) for s in GOLD])
-ARTICLES = [row["article"] for row in ROWS]
-CV = make_folds(ROWS, cv="kfold", k=5, seed=0).folds
-OLD_NEW = [
-    article_split(
-        ARTICLES, article_collections(root), train="collection:seed,corpus-extra", test="collection:corpus-more"
-    ).fold
-]
-PROTOCOLS = {"grouped 5-fold": CV, "old -> new": OLD_NEW}
-Proba = dict[str, tuple[list[int], np.ndarray]]
 CACHE = Path("/tmp/stance-probe-cache")
 
 #: How a role reads as words in front of the sentence (candidate 5, natural-language prefix).
@@ -136,23 +119,8 @@ G, F = View(ROWS), View(FINDER)
 # ---------------------------------------------------------------- protocol
 
 
-def score(positions: Sequence[int], proba: np.ndarray) -> float:
-    return metrics.macro_f1([GOLD[i] for i in positions], [STANCES[int(j)] for j in proba.argmax(axis=1)])
-
-
-def out_of_fold(fit_predict: Callable[[list[int], list[int]], np.ndarray]) -> Proba:
-    result: Proba = {}
-    for protocol, folds in PROTOCOLS.items():
-        found: dict[int, np.ndarray] = {}
-        for fold in folds:
-            found.update(zip(fold.test, fit_predict(list(fold.train), list(fold.test)), strict=True))
-        positions = sorted(found)
-        result[protocol] = (positions, np.vstack([found[i] for i in positions]))
-    return result
-
-
 def line(label: str, proba: Proba) -> None:
-    cells = "  ".join(f"{protocol} {score(*proba[protocol]):.3f}" for protocol in PROTOCOLS)
+    cells = "  ".join(f"{name} {score(*proba[name]):.3f}" for name in protocol.PROTOCOLS)
     print(f"{label:68s} {cells}", flush=True)
 
 
@@ -316,13 +284,13 @@ def tweeteval(folder: Path, weight: float, base: str = "mpnet") -> Proba:
 
 def robustness() -> None:
     """The prototype columns under other fold seeds, and with each half of the hypotheses alone."""
-    global PROTOCOLS, PROTOTYPES
-    saved_protocols, saved_prototypes = PROTOCOLS, PROTOTYPES
-    PROTOCOLS = {f"seed {s}": make_folds(ROWS, cv="kfold", k=5, seed=s).folds for s in (1, 2, 3)}
+    global PROTOTYPES
+    saved_protocols, saved_prototypes = protocol.PROTOCOLS, PROTOTYPES
+    protocol.PROTOCOLS = {f"seed {s}": make_folds(ROWS, cv="kfold", k=5, seed=s).folds for s in (1, 2, 3)}
     line("R mpnet default, grouped 5-fold under other seeds", flat())
     line("R + similarities x 1.0 (max), of 'role: sentence'", prototypes(1.0, "max", form="prefix"))
     line("R + similarities x 2.0 (max), of 'role: sentence'", prototypes(2.0, "max", form="prefix"))
-    PROTOCOLS = saved_protocols
+    protocol.PROTOCOLS = saved_protocols
     for half, part in (("first", slice(0, 4)), ("second", slice(4, 8))):
         PROTOTYPES = {s: h[part] for s, h in saved_prototypes.items()}
         line(f"R {half} half of the hypotheses x 1.0 (max), of 'role: sentence'", prototypes(1.0, "max", form="prefix"))
@@ -485,9 +453,8 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(2)
-        global PROTOCOLS
         if args.setfit_old_new_only:
-            PROTOCOLS = {"old -> new": OLD_NEW}
+            protocol.PROTOCOLS = {"old -> new": OLD_NEW}
         n = args.setfit_pairs
         line(f"7 SetFit-style contrastive MiniLM ({n} pairs a sentence, 1 epoch) + LR", setfit(n))
     if "robust" in want:
