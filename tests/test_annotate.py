@@ -299,8 +299,17 @@ def test_single_keys_in_a_real_terminal(project: Root) -> None:
 def test_ctrl_c_ends_the_session_cleanly(project: Root) -> None:
     path = history_path(project, "alice")
     command, env = _session_command(project)
+    # Ctrl-C at a terminal: the child starts with SIGINT's default action even when this suite runs with
+    # SIGINT ignored (a background job of a script, e.g. `bash .ci/run &`), which every child would inherit
+    # and Python would then never turn into KeyboardInterrupt.
     proc = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         proc.stdin.write("a\n")
