@@ -137,16 +137,18 @@ def test_role_weight_appends_scaled_columns_only_with_the_speaker(tiny_bert):
         registry.create("embeddings", config={**base, "role_weight": -1.0})
 
 
-def test_a_run_saved_before_role_columns_loads_without_them(tiny_bert, tmp_path):
-    model = registry.create("embeddings", config={**small_config("embeddings", tiny_bert), "role_weight": 0.0})
+@pytest.mark.parametrize(("name", "key"), [("embeddings", "role_weight"), ("mpnet", "prototype_weight")])
+def test_a_run_saved_before_a_column_block_existed_loads_without_it(tiny_bert, tmp_path, name, key):
+    """A run saved before the role (or prototype) columns: its head never saw them, so loading leaves them off."""
+    model = registry.create(name, config={**small_config(name, tiny_bert), key: 0.0})
     model.fit(ROWS)
     model.save(tmp_path / "old")
     marker = tmp_path / "old" / "stance_model.json"
     record = json.loads(marker.read_text())
-    del record["config"]["role_weight"]
+    del record["config"][key]
     marker.write_text(json.dumps(record))
     loaded = registry.load_model(tmp_path / "old")
-    assert loaded.config["role_weight"] == 0.0
+    assert loaded.config[key] == 0.0
     np.testing.assert_allclose(loaded.predict_proba(ROWS), model.predict_proba(ROWS), atol=1e-9)
 
 

@@ -57,19 +57,6 @@ def test_mpnet_uses_prototype_columns_by_default_and_embeddings_does_not():
     assert registry.load_config("embeddings", root=None)["prototype_weight"] == 0.0
 
 
-def test_a_run_saved_before_prototype_columns_loads_without_them(tiny_bert, tmp_path):
-    model = registry.create("mpnet", config={**small_config("mpnet", tiny_bert), "prototype_weight": 0.0})
-    model.fit(ROWS)
-    model.save(tmp_path / "old")
-    marker = tmp_path / "old" / "stance_model.json"
-    record = json.loads(marker.read_text())
-    del record["config"]["prototype_weight"]
-    marker.write_text(json.dumps(record))
-    loaded = registry.load_model(tmp_path / "old")
-    assert loaded.config["prototype_weight"] == 0.0
-    np.testing.assert_allclose(loaded.predict_proba(ROWS), model.predict_proba(ROWS), atol=1e-9)
-
-
 def test_mpnet_with_prototype_columns_trains_saves_and_predicts_the_same_after_loading(tiny_bert, tmp_path):
     model = registry.create("mpnet", config=small_config("mpnet", tiny_bert))
     assert model.config["prototype_weight"] == 2.0
